@@ -28,6 +28,24 @@ public final class MemoryNodeStore implements NodeStore {
         long allocate(long owner);
 
         void free(long blockNo, long owner);
+
+        /**
+         * True for a source that takes part in transactions itself (an allocator with its own
+         * rollback, see {@link Participant}): it is told of frees at once, inside the
+         * transaction, and a rollback does not hand allocations back to it.
+         */
+        default boolean transactional() {
+            return false;
+        }
+    }
+
+    /** Something else that commits and rolls back with this store's transactions. */
+    public interface Participant {
+        /** Last step inside the transaction; a throw rolls the whole transaction back. */
+        void beforeCommit();
+
+        /** Called after the store has rolled its blocks and roots back. */
+        void afterRollback();
     }
 
     private record Block(long owner, byte[] bytes) {
@@ -37,6 +55,7 @@ public final class MemoryNodeStore implements NodeStore {
     private final Map<Long, Block> blocks = new HashMap<>();
     private final Map<Long, Long> roots = new HashMap<>();
     private BlockSource source;
+    private final List<Participant> participants = new ArrayList<>();
 
     // undo state of the running transaction
     private boolean inTransaction;
@@ -63,6 +82,10 @@ public final class MemoryNodeStore implements NodeStore {
         this.source = source;
     }
 
+    public void participant(Participant participant) {
+        participants.add(participant);
+    }
+
     /** Runs {@code operation} atomically: commits on return, rolls everything back on a throw. */
     public <T> T transaction(Supplier<T> operation) {
         if (inTransaction) {
@@ -72,6 +95,9 @@ public final class MemoryNodeStore implements NodeStore {
         boolean ok = false;
         try {
             T result = operation.get();
+            for (Participant p : participants) {
+                p.beforeCommit();
+            }
             ok = true;
             return result;
         } finally {
@@ -95,7 +121,9 @@ public final class MemoryNodeStore implements NodeStore {
         for (long[] f : freedInTx) {
             blocks.remove(f[0]);
             freedBlocks.remove(f[0]);
-            source.free(f[0], f[1]);
+            if (!source.transactional()) {
+                source.free(f[0], f[1]);
+            }
         }
         clearUndo();
     }
@@ -114,10 +142,15 @@ public final class MemoryNodeStore implements NodeStore {
         for (long[] f : freedInTx) {
             freedBlocks.remove(f[0]);
         }
-        for (long[] a : allocatedInTx) {
-            source.free(a[0], a[1]);
+        if (!source.transactional()) {
+            for (long[] a : allocatedInTx) {
+                source.free(a[0], a[1]);
+            }
         }
         clearUndo();
+        for (Participant p : participants) {
+            p.afterRollback();
+        }
     }
 
     private void clearUndo() {
@@ -187,6 +220,9 @@ public final class MemoryNodeStore implements NodeStore {
         remember(blockNo);
         freedBlocks.add(blockNo);
         freedInTx.add(new long[] {blockNo, owner});
+        if (source.transactional()) {
+            source.free(blockNo, owner);
+        }
         if (!inTransaction) {
             commit();
         }
