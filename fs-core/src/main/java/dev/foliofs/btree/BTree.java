@@ -130,10 +130,21 @@ public final class BTree implements Tree {
             return;
         }
         Path path = descend(root, key);
-        ByteBuffer b = read(path.block(path.leafLevel));
+        long leafBlock = path.block(path.leafLevel);
+        ByteBuffer b = read(leafBlock);
         int i = NodePage.search(b, key);
-        if (i >= 0 && valueEquals(b, i, value)) {
-            return; // nothing changes: keep the block out of the transaction
+        if (i >= 0) {
+            byte[] old = NodePage.value(b, i);
+            if (Arrays.equals(old, value)) {
+                return; // nothing changes: keep the block out of the transaction
+            }
+            if (old.length == value.length) {
+                NodePage.replaceValueInPlace(store.modify(leafBlock, owner), i, value);
+                return;
+            }
+        } else if (NodePage.freeBytes(b) >= NodePage.LEAF_OVERHEAD + key.length + value.length) {
+            NodePage.insertInPlace(store.modify(leafBlock, owner), -i - 1, key, value);
+            return;
         }
         Node leaf = Node.decode(b);
         if (i >= 0) {
@@ -152,10 +163,16 @@ public final class BTree implements Tree {
             return false;
         }
         Path path = descend(root, key);
-        ByteBuffer b = read(path.block(path.leafLevel));
+        long leafBlock = path.block(path.leafLevel);
+        ByteBuffer b = read(leafBlock);
         int i = NodePage.search(b, key);
         if (i < 0) {
             return false;
+        }
+        int usedAfter = capacity - NodePage.freeBytes(b) - (NodePage.LEAF_OVERHEAD + NodePage.keyLength(b, i) + valueLength(b, i));
+        if (path.leafLevel > 0 ? usedAfter >= minFill : NodePage.count(b) > 1) {
+            NodePage.removeInPlace(store.modify(leafBlock, owner), i);
+            return true;
         }
         Node leaf = Node.decode(b);
         leaf.keys.remove(i);
@@ -482,8 +499,8 @@ public final class BTree implements Tree {
         node.encode(store.modify(block, owner), blockSize);
     }
 
-    private boolean valueEquals(ByteBuffer b, int i, byte[] value) {
-        return Arrays.equals(NodePage.value(b, i), value);
+    private static int valueLength(ByteBuffer b, int i) {
+        return b.getShort(NodePage.cell(b, i) + 2) & 0xFFFF;
     }
 
     private static Entry entry(ByteBuffer b, int i) {

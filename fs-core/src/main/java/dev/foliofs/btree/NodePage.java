@@ -1,6 +1,9 @@
 package dev.foliofs.btree;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -36,6 +39,8 @@ final class NodePage {
     static final int LEAF_OVERHEAD = 6;
     /** Bytes a separator costs besides its key: slot + length + child pointer. */
     static final int INTERNAL_OVERHEAD = 12;
+
+    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private NodePage() {
     }
@@ -94,11 +99,25 @@ final class NodePage {
 
     /** Unsigned lexicographic comparison of key {@code i} with {@code key}. */
     static int compareKey(ByteBuffer b, int i, byte[] key) {
+        return compareKey(b, i, key, isLeaf(b) ? 4 : 10);
+    }
+
+    /** As above with the key's offset within its cell given: 4 in leaves, 10 in internal nodes. */
+    private static int compareKey(ByteBuffer b, int i, byte[] key, int keyInCell) {
         int c = cell(b, i);
         int len = b.getShort(c) & 0xFFFF;
-        int off = keyOffset(b, c);
+        int off = c + keyInCell;
         int n = Math.min(len, key.length);
-        for (int j = 0; j < n; j++) {
+        int j = 0;
+        // eight bytes at a time: big-endian longs compare like their bytes, unsigned
+        for (; j + 8 <= n; j += 8) {
+            long x = b.getLong(off + j);
+            long y = (long) LONG_BE.get(key, j);
+            if (x != y) {
+                return Long.compareUnsigned(x, y);
+            }
+        }
+        for (; j < n; j++) {
             int d = (b.get(off + j) & 0xFF) - (key[j] & 0xFF);
             if (d != 0) {
                 return d;
@@ -113,7 +132,7 @@ final class NodePage {
         int hi = count(b) - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            int c = compareKey(b, mid, key);
+            int c = compareKey(b, mid, key, 4);
             if (c < 0) {
                 lo = mid + 1;
             } else if (c > 0) {
@@ -132,13 +151,80 @@ final class NodePage {
         int hi = count(b);
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (compareKey(b, mid, key) <= 0) {
+            if (compareKey(b, mid, key, 10) <= 0) {
                 lo = mid + 1;
             } else {
                 hi = mid;
             }
         }
         return lo;
+    }
+
+    // ---- in-place changes of a compacted leaf (no holes between cells) ----
+
+    /** Bytes between the slot array and the cells. Pages are kept compacted, so this is all the room left. */
+    static int freeBytes(ByteBuffer b) {
+        return cellStart(b) - SLOTS - 2 * count(b);
+    }
+
+    /**
+     * Inserts a leaf entry at index {@code i} if it fits the free bytes; false (page
+     * unchanged) if not, and the caller splits.
+     */
+    static boolean insertInPlace(ByteBuffer b, int i, byte[] key, byte[] value) {
+        int n = count(b);
+        int cellLength = 4 + key.length + value.length;
+        if (freeBytes(b) < cellLength + 2) {
+            return false;
+        }
+        int cell = cellStart(b) - cellLength;
+        b.putShort(cell, (short) key.length);
+        b.putShort(cell + 2, (short) value.length);
+        b.put(cell + 4, key);
+        b.put(cell + 4 + key.length, value);
+        for (int j = n; j > i; j--) {
+            b.putShort(SLOTS + 2 * j, b.getShort(SLOTS + 2 * (j - 1)));
+        }
+        b.putShort(SLOTS + 2 * i, (short) cell);
+        b.putShort(P + 2, (short) (n + 1));
+        b.putShort(P + 4, (short) (cell - P));
+        return true;
+    }
+
+    /** Overwrites the value of leaf entry {@code i} with one of the same length. */
+    static void replaceValueInPlace(ByteBuffer b, int i, byte[] value) {
+        int c = cell(b, i);
+        assert (b.getShort(c + 2) & 0xFFFF) == value.length;
+        b.put(c + 4 + (b.getShort(c) & 0xFFFF), value);
+    }
+
+    /** Removes leaf entry {@code i}, closing the hole its cell leaves so the page stays compacted. */
+    static void removeInPlace(ByteBuffer b, int i) {
+        int n = count(b);
+        int c = cell(b, i);
+        int length = 4 + (b.getShort(c) & 0xFFFF) + (b.getShort(c + 2) & 0xFFFF);
+        int start = cellStart(b);
+        // cells below the removed one move up by its length
+        if (c > start) {
+            byte[] moved = new byte[c - start];
+            b.get(start, moved);
+            b.put(start + length, moved);
+        }
+        for (int j = i; j < n - 1; j++) {
+            b.putShort(SLOTS + 2 * j, b.getShort(SLOTS + 2 * (j + 1)));
+        }
+        for (int j = 0; j < n - 1; j++) {
+            int s = cell(b, j);
+            if (s < c) {
+                b.putShort(SLOTS + 2 * j, (short) (s + length));
+            }
+        }
+        for (int z = start; z < start + length; z++) {
+            b.put(z, (byte) 0);
+        }
+        b.putShort(SLOTS + 2 * (n - 1), (short) 0);
+        b.putShort(P + 2, (short) (n - 1));
+        b.putShort(P + 4, (short) (start + length - P));
     }
 
     /**
@@ -157,6 +243,7 @@ final class NodePage {
             return "slot array of " + n + " entries overlaps the cell area starting at " + cellStart;
         }
         long[] spans = new long[n];
+        long cellBytes = 0;
         for (int i = 0; i < n; i++) {
             int c = cell(b, i);
             if (c < cellStart || c + (kind == LEAF ? 4 : 10) > blockSize) {
@@ -169,12 +256,17 @@ final class NodePage {
                 return "cell " + i + " at offset " + c + " runs past the end of the block";
             }
             spans[i] = ((long) c << 32) | (c + len);
+            cellBytes += len;
         }
         Arrays.sort(spans);
         for (int i = 1; i < n; i++) {
             if ((spans[i] >>> 32) < (spans[i - 1] & 0xFFFFFFFFL)) {
                 return "cells at offsets " + (spans[i - 1] >>> 32) + " and " + (spans[i] >>> 32) + " overlap";
             }
+        }
+        if (cellBytes != blockSize - cellStart) {
+            // in-place changes rely on the free bytes being exactly the gap before cellStart
+            return "cell area of " + (blockSize - cellStart) + " bytes holds " + cellBytes + " bytes of cells (not compacted)";
         }
         return null;
     }

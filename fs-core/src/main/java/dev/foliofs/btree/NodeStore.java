@@ -33,10 +33,20 @@ public interface NodeStore {
      */
     ByteBuffer modify(long blockNo, long owner);
 
-    /** Allocates a new node block for tree {@code owner}, payload zeroed, joined to the transaction. */
+    /**
+     * Allocates a new node block for tree {@code owner}, payload zeroed, joined to the
+     * transaction. Called while the calling tree is in the middle of a change (a split), so it
+     * must not modify any tree itself: the allocator ({@code dev.foliofs.alloc.FreeSpace#allocateNode})
+     * changes only memory and writes the free-space tree at the end of the operation.
+     */
     long allocate(long owner);
 
-    /** Returns a node block to free space when the transaction commits. */
+    /**
+     * Gives a node block back, recorded as free in the running transaction (the store hands
+     * it to the allocator at once, which keeps it busy, i.e. not reusable, until the
+     * transaction is durable). The tree never touches the block again after this call. Like
+     * {@link #allocate}, must not modify any tree itself.
+     */
     void free(long blockNo, long owner);
 
     /** Root block of tree {@code owner}; 0 means the tree is empty. Transactional like nodes. */
