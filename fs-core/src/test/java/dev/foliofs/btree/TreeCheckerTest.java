@@ -81,7 +81,10 @@ class TreeCheckerTest {
     void underfullNode() {
         long leaf = someLeaf();
         ByteBuffer b = ByteBuffer.wrap(store.rawImage(leaf));
-        b.putShort(NodePage.P + 2, (short) 1); // pretend the leaf holds one entry
+        Node node = Node.decode(b);
+        node.keys.subList(1, node.keys.size()).clear(); // the leaf keeps only its first entry
+        node.values.subList(1, node.values.size()).clear();
+        node.encode(b, 4096);
         assertThat(tree.verify().problems())
                 .anySatisfy(p -> {
                     assertThat(p.blockNo()).isEqualTo(leaf);
@@ -135,6 +138,18 @@ class TreeCheckerTest {
             assertThat(p.description()).contains("unreadable");
         });
         assertThat(report.nodeBlocks().size()).isGreaterThan(100);
+    }
+
+    @Test
+    void cellAreaWithAHole() {
+        long leaf = someLeaf();
+        ByteBuffer b = ByteBuffer.wrap(store.rawImage(leaf));
+        b.putShort(NodePage.P + 4, (short) (b.getShort(NodePage.P + 4) - 8)); // cell area claims 8 more bytes
+        assertThat(tree.verify().problems())
+                .anySatisfy(p -> {
+                    assertThat(p.blockNo()).isEqualTo(leaf);
+                    assertThat(p.description()).contains("not compacted");
+                });
     }
 
     @Test
