@@ -202,9 +202,10 @@ public final class AsyncBlockDevice implements BlockDevice {
             return;
         }
         closed = true;
-        workers.shutdown();
         try {
+            // every slot back means nothing is queued, running, or (a flush) waiting to run
             slots.acquire(queueDepth);
+            workers.shutdown();
             workers.awaitTermination(1, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

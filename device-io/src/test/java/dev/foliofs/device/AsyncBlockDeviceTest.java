@@ -163,8 +163,10 @@ class AsyncBlockDeviceTest extends BlockDeviceContractTest {
             for (int i = 0; i < 20; i++) {
                 last = queue.submitWrite(i * 512L, ByteBuffer.wrap(filled(512, 5)));
             }
+            CompletableFuture<Void> flush = queue.submitFlush();
             queue.close();
             assertThat(last).isCompleted();
+            assertThat(flush).isCompleted();
             assertThat(read(memory.reopen(), 0, 20 * 512)).containsOnly(5);
             assertThatThrownBy(() -> queue.submitFlush()).isInstanceOf(IllegalStateException.class);
         }
