@@ -44,7 +44,9 @@ abstract class BlockDeviceContractTest {
     @AfterEach
     void closeDevice() throws IOException {
         try {
-            device.close();
+            if (device != null) {
+                device.close();
+            }
         } finally {
             cleanUp();
         }
