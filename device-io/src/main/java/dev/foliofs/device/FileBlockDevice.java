@@ -38,13 +38,13 @@ public final class FileBlockDevice implements BlockDevice {
      * Creates (or truncates) a sparse image of {@code size} bytes and opens it read-write.
      */
     public static FileBlockDevice create(Path path, long size) throws IOException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            // setLength-style extension: writing nothing but moving the end keeps the file sparse
-            ch.write(ByteBuffer.allocate(0), size);
-            if (size > 0) {
-                ch.write(ByteBuffer.allocate(1), size - 1);
-            }
+        if (size < 0) {
+            throw new IllegalArgumentException("negative size " + size);
+        }
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(path.toFile(), "rw")) {
+            file.setLength(0);
+            // ftruncate up: the file has the size but no blocks until they are written
+            file.setLength(size);
         }
         return open(path, OpenOptions.DEFAULT);
     }
