@@ -19,7 +19,11 @@ import java.nio.ByteBuffer;
  *       position.</li>
  *   <li>An IO error from the medium surfaces as {@link DeviceIOException} (an IOException that
  *       names the offset and length), so the layers above can map it to EIO.</li>
+ *   <li>Ranges never written (on a fresh sparse image or memory device) read as zeros; a
+ *       discarded range may read as anything.</li>
  * </ul>
+ *
+ * <p>Open one with {@link Devices#open}; every implementation passes the same contract test.
  */
 public interface BlockDevice extends AutoCloseable {
 
