@@ -486,13 +486,27 @@ public final class BTree implements Tree {
         throw tooDeep();
     }
 
+    /**
+     * A node page from the store, with the cheap part of the layout checked (kind, slot array
+     * and cell area bounds) so that a damaged page that passed the checksum surfaces as
+     * EUCLEAN naming the block rather than as an index error deep in a search.
+     */
     private ByteBuffer read(long block) {
         ByteBuffer b = store.read(block, owner);
         byte kind = NodePage.kind(b);
         if (kind != NodePage.LEAF && kind != NodePage.INTERNAL) {
-            throw new FsException(Errno.EUCLEAN, "tree " + owner + " block " + block + ": unknown node kind " + kind);
+            throw corrupt(block, "unknown node kind " + kind);
+        }
+        int slotEnd = NodePage.SLOTS + 2 * NodePage.count(b);
+        int cellStart = NodePage.cellStart(b);
+        if (slotEnd > cellStart || cellStart > blockSize) {
+            throw corrupt(block, "slot array ends at " + slotEnd + " but the cell area starts at " + cellStart);
         }
         return b;
+    }
+
+    private FsException corrupt(long block, String what) {
+        return new FsException(Errno.EUCLEAN, "tree " + owner + " block " + block + ": " + what);
     }
 
     private void write(long block, Node node) {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class BTreeModelTest {
     private static final long OWNER = 2;
-    private static final int OPERATIONS = 200_000;
+    private static final int OPERATIONS = 120_000;
 
     private final Random random = new Random(0xF0110);
     private final MemoryNodeStore store = new MemoryNodeStore(4096);
@@ -31,8 +31,8 @@ class BTreeModelTest {
         boolean growing = true;
         int shrinkPhases = 0;
         for (int op = 0; op < OPERATIONS; op++) {
-            // grow to ~20k entries, shrink to a few hundred, grow again: splits, then merges
-            if (growing && model.map.size() >= 20_000) {
+            // grow to 12k entries, shrink to a few hundred, grow again: splits, then merges
+            if (growing && model.map.size() >= 12_000) {
                 growing = false;
             } else if (!growing && model.map.size() <= 300) {
                 growing = true;
