@@ -174,7 +174,9 @@ public final class FreeSpace implements SpaceAllocator {
      * from the goal on, else the first run after the goal (within a short search) of at least
      * {@code minBlocks}; without a goal, or when that finds nothing, best fit: the shortest run
      * that satisfies {@code maxBlocks} whole, else the longest run if it has {@code minBlocks}.
-     * Busy blocks are never returned.
+     * Busy blocks are never returned, and the last {@link #reservedBlocks()} available blocks
+     * are left for {@link #allocateNode}: ENOSPC comes when no run of {@code minBlocks} can be
+     * had without them.
      */
     @Override
     public Extent allocate(long goal, long minBlocks, long maxBlocks) {

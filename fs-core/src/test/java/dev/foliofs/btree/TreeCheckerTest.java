@@ -1,7 +1,10 @@
 package dev.foliofs.btree;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.foliofs.core.Errno;
+import dev.foliofs.core.FsException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -149,6 +152,19 @@ class TreeCheckerTest {
                 .anySatisfy(p -> {
                     assertThat(p.blockNo()).isEqualTo(leaf);
                     assertThat(p.description()).contains("not compacted");
+                });
+    }
+
+    @Test
+    void aDamagedPageMakesLookupsFailWithEucleanNamingTheBlock() {
+        long leaf = someLeaf();
+        ByteBuffer b = ByteBuffer.wrap(store.rawImage(leaf));
+        byte[] key = NodePage.key(b, 0);
+        b.putShort(NodePage.P + 2, (short) 3000); // slot array far past the cell area
+        assertThatThrownBy(() -> tree.get(key))
+                .isInstanceOfSatisfying(FsException.class, e -> {
+                    assertThat(e.errno()).isEqualTo(Errno.EUCLEAN);
+                    assertThat(e.getMessage()).contains("block " + leaf);
                 });
     }
 
