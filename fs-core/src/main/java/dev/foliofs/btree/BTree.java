@@ -131,7 +131,7 @@ public final class BTree implements Tree {
         }
         Path path = descend(root, key);
         long leafBlock = path.block(path.leafLevel);
-        ByteBuffer b = read(leafBlock);
+        ByteBuffer b = path.leaf;
         int i = NodePage.search(b, key);
         if (i >= 0) {
             byte[] old = NodePage.value(b, i);
@@ -164,7 +164,7 @@ public final class BTree implements Tree {
         }
         Path path = descend(root, key);
         long leafBlock = path.block(path.leafLevel);
-        ByteBuffer b = read(leafBlock);
+        ByteBuffer b = path.leaf;
         int i = NodePage.search(b, key);
         if (i < 0) {
             return false;
@@ -188,7 +188,7 @@ public final class BTree implements Tree {
             return null;
         }
         Path path = descend(root, key);
-        ByteBuffer b = read(path.block(path.leafLevel));
+        ByteBuffer b = path.leaf;
         int i = NodePage.search(b, key);
         int at = i >= 0 ? i : -i - 2;
         if (at >= 0) {
@@ -226,7 +226,7 @@ public final class BTree implements Tree {
             return null;
         }
         Path path = descend(root, key);
-        ByteBuffer b = read(path.block(path.leafLevel));
+        ByteBuffer b = path.leaf;
         int i = NodePage.search(b, key);
         int at = i >= 0 ? (inclusive ? i : i + 1) : -i - 1;
         if (at < NodePage.count(b)) {
@@ -459,6 +459,8 @@ public final class BTree implements Tree {
         final long[] blocks = new long[MAX_DEPTH];
         final int[] childIndices = new int[MAX_DEPTH];
         int leafLevel;
+        /** The leaf page as read on the way down. */
+        ByteBuffer leaf;
 
         long block(int level) {
             return blocks[level];
@@ -477,6 +479,7 @@ public final class BTree implements Tree {
             ByteBuffer b = read(block);
             if (NodePage.isLeaf(b)) {
                 path.leafLevel = level;
+                path.leaf = b;
                 return path;
             }
             int ci = NodePage.childIndex(b, key);
