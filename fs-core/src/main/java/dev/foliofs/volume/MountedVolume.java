@@ -24,6 +24,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.UUID;
@@ -489,29 +491,27 @@ public final class MountedVolume implements Volume {
         }
     }
 
-    /** Writes images to their home blocks (adjacent blocks in one write) and flushes. */
+    /** Writes images to their home blocks (adjacent blocks in one write, up to 1 MiB) and flushes. */
     private void writeHome(SortedMap<Long, byte[]> images) {
-        int bs = superblock == null ? images.values().iterator().next().length : blockSize();
+        if (images.isEmpty()) {
+            return;
+        }
+        int bs = images.values().iterator().next().length;
+        int maxRun = Math.max(1, (1 << 20) / bs);
+        List<Map.Entry<Long, byte[]>> all = new ArrayList<>(images.entrySet());
         try {
-            long runStart = -1;
-            long runEnd = -1;
-            ByteBuffer run = null;
-            for (Map.Entry<Long, byte[]> e : images.entrySet()) {
-                if (run != null && e.getKey() == runEnd && run.remaining() >= bs) {
-                    run.put(e.getValue());
-                    runEnd++;
-                    continue;
+            int i = 0;
+            while (i < all.size()) {
+                int j = i + 1;
+                while (j < all.size() && j - i < maxRun && all.get(j).getKey() == all.get(j - 1).getKey() + 1) {
+                    j++;
                 }
-                if (run != null) {
-                    device.write(runStart * bs, run.flip());
+                ByteBuffer run = ByteBuffer.allocate((j - i) * bs);
+                for (int k = i; k < j; k++) {
+                    run.put(all.get(k).getValue());
                 }
-                runStart = e.getKey();
-                runEnd = runStart + 1;
-                run = ByteBuffer.allocate(bs * 256);
-                run.put(e.getValue());
-            }
-            if (run != null) {
-                device.write(runStart * bs, run.flip());
+                device.write(all.get(i).getKey() * bs, run.flip());
+                i = j;
             }
             device.flush();
         } catch (IOException e) {
