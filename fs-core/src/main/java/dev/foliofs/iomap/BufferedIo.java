@@ -36,14 +36,14 @@ public final class BufferedIo {
 
     private final Volume volume;
     private final PageCache cache;
-    private final MappingOps ops;
+    private final ExtentMappingOps ops;
     private final Writeback writeback;
     private final int blockSize;
     private final Counter writeStale;
     private final Counter readStale;
     private final Counter zeroStale;
 
-    public BufferedIo(Volume volume, PageCache cache, MappingOps ops, Writeback writeback, MeterRegistry registry) {
+    public BufferedIo(Volume volume, PageCache cache, ExtentMappingOps ops, Writeback writeback, MeterRegistry registry) {
         this.volume = volume;
         this.cache = cache;
         this.ops = ops;
@@ -326,5 +326,59 @@ public final class BufferedIo {
             }
         }
         writeback.cleaned(ino, discarded);
+    }
+
+    // ---- operations that remove or replace blocks -------------------------------------
+
+    /** Last block number used for "to the end of the file". */
+    private long endBlock() {
+        return Long.MAX_VALUE / blockSize;
+    }
+
+    /**
+     * Cuts the file's data at {@code newSize}: zeroes the rest of the last block (in cache,
+     * dirtied if it holds data), drops cached blocks past it and unmaps and frees them,
+     * including their delayed allocations. The caller sets the size.
+     */
+    public void truncate(long ino, long newSize) {
+        long firstGone = ExtentMappingOps.ceilDiv(newSize, blockSize);
+        zero(ino, newSize, firstGone * blockSize);
+        discardBlocks(ino, firstGone, endBlock());
+        ops.unmap(ino, firstGone, endBlock());
+    }
+
+    /** PUNCH_HOLE: zeroes the partial blocks at the edges, removes the whole blocks inside. */
+    public void punch(long ino, long offset, long length) {
+        long end = offset + length;
+        long b0 = ExtentMappingOps.ceilDiv(offset, blockSize);
+        long b1 = end / blockSize;
+        if (b1 <= b0) {
+            zero(ino, offset, end);
+            return;
+        }
+        zero(ino, offset, b0 * blockSize);
+        zero(ino, b1 * blockSize, end);
+        discardBlocks(ino, b0, b1);
+        ops.unmap(ino, b0, b1);
+    }
+
+    /**
+     * ZERO_RANGE: like a punch, then the whole blocks get fresh UNWRITTEN extents, so the
+     * range reads as zeros and stays allocated.
+     */
+    public void zeroRange(long ino, long offset, long length) {
+        punch(ino, offset, length);
+        long b0 = ExtentMappingOps.ceilDiv(offset, blockSize);
+        long b1 = (offset + length) / blockSize;
+        if (b1 > b0) {
+            ops.allocateUnwritten(ino, b0, b1);
+        }
+    }
+
+    /** Preallocation (fallocate mode 0 / KEEP_SIZE): UNWRITTEN extents for the holes. */
+    public void preallocate(long ino, long offset, long length) {
+        long b0 = offset / blockSize;
+        long b1 = ExtentMappingOps.ceilDiv(offset + length, blockSize);
+        ops.allocateUnwritten(ino, b0, b1);
     }
 }

@@ -89,7 +89,9 @@ public final class ExtentMappingOps implements MappingOps {
     @Override
     public Mapping begin(long ino, long offset, long length, Intent intent) {
         long b0 = offset / blockSize;
-        long b1 = Math.max(b0 + 1, ceilDiv(offset + length, blockSize));
+        // writeback maps whole extents: its context caches the answer for the following folios
+        long b1 = intent == Intent.WRITEBACK ? Long.MAX_VALUE / blockSize
+                : Math.max(b0 + 1, ceilDiv(offset + length, blockSize));
         Delalloc d = state(ino);
         synchronized (d) {
             if (intent == Intent.WRITEBACK) {
