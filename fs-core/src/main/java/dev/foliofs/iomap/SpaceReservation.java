@@ -42,9 +42,9 @@ public final class SpaceReservation {
         reserved += need;
     }
 
-    /** Gives back {@code dataBlocks} data blocks and {@code runs} runs' metadata. */
-    public synchronized void release(long dataBlocks, long runs) {
-        reserved -= dataBlocks + runs * METADATA_PER_RUN;
+    /** Gives back {@code dataBlocks} data blocks and {@code metadataBlocks} of metadata allowance. */
+    public synchronized void release(long dataBlocks, long metadataBlocks) {
+        reserved -= dataBlocks + metadataBlocks;
         assert reserved >= 0 : reserved;
     }
 
