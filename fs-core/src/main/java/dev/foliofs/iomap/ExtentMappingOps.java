@@ -116,17 +116,31 @@ public final class ExtentMappingOps implements MappingOps {
             }
         });
         if (intent == Intent.WRITEBACK && m.type() == Mapping.Type.DELALLOC) {
-            m = volume.update(() -> {
-                synchronized (d) {
-                    Map.Entry<Long, Long> run = runAt(d, b0);
-                    if (run != null) {
-                        allocate(ino, d, run.getKey(), run.getKey() + run.getValue());
-                    }
-                    return lookup(ino, d, b0, b1);
+            try {
+                m = allocateAt(ino, d, b0, b1);
+            } catch (FsException e) {
+                if (e.errno() != Errno.ENOSPC) {
+                    throw e;
                 }
-            });
+                // the space is promised but may be busy (freed by a transaction not yet
+                // durable): make it durable and try once more
+                volume.sync();
+                m = allocateAt(ino, d, b0, b1);
+            }
         }
         return m;
+    }
+
+    private Mapping allocateAt(long ino, Delalloc d, long b0, long b1) {
+        return volume.update(() -> {
+            synchronized (d) {
+                Map.Entry<Long, Long> run = runAt(d, b0);
+                if (run != null) {
+                    allocate(ino, d, run.getKey(), run.getKey() + run.getValue());
+                }
+                return lookup(ino, d, b0, b1);
+            }
+        });
     }
 
     /** Mapping at b0 clipped to [b0, b1); caller holds the delalloc monitor and the volume lock. */
@@ -261,7 +275,7 @@ public final class ExtentMappingOps implements MappingOps {
                         }
                         Long next = d.runs.higherKey(pos);
                         long end = next == null ? e.fileEnd() : Math.min(e.fileEnd(), next);
-                        long avail = volume.allocator().freeBlocks() - reservation.reserved();
+                        long avail = reservation.unpromised();
                         if (avail < end - pos) {
                             throw new FsException(Errno.ENOSPC, "fallocate of " + (end - pos) + " blocks with "
                                     + avail + " available");
