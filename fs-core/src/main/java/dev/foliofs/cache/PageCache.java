@@ -293,7 +293,7 @@ public final class PageCache {
                     f.awaitWriteback();
                     f.lock();
                 }
-                discarded += Long.bitCount(f.takeDirty());
+                discarded += f.discardDirty();
                 remove(f);
                 evictable.invalidate(f);
             } finally {
@@ -330,7 +330,7 @@ public final class PageCache {
             f.lock();
             try {
                 if (!f.evicted()) {
-                    discarded += Long.bitCount(f.takeDirty());
+                    discarded += f.discardDirty();
                     bytes.addAndGet(-f.size());
                     f.markEvicted();
                     evictable.invalidate(f);
