@@ -100,6 +100,11 @@ public final class PageCache {
         return f;
     }
 
+    /** Whether a folio holding {@code pos} is cached; counts nothing (read-ahead decisions). */
+    public boolean cached(long ino, long pos) {
+        return lookup(ino, pos) != null;
+    }
+
     private Folio lookup(long ino, long pos) {
         ConcurrentSkipListMap<Long, Folio> tree = files.get(ino);
         if (tree == null) {

@@ -192,7 +192,7 @@ public final class BufferedIo {
 
     /** A folio to read ahead into at {@code p}: a new one, or null if one is already cached. */
     private Folio readaheadFolio(long ino, long p, long walkEnd) {
-        if (cache.find(ino, p) != null) {
+        if (cache.cached(ino, p)) {
             return null;
         }
         return cache.grab(ino, p, walkEnd);
