@@ -93,7 +93,9 @@ public final class CachedFileData implements FileData {
         long ino = inode.ino();
         Long last = lastReadEnd.get(ino);
         long fillEnd = offset + n;
-        if (last != null && last == offset && options.readahead() > 0) {
+        // sequential and the window ahead not yet in cache: read ahead
+        if (last != null && last == offset && options.readahead() > 0 && offset + n < size
+                && !cache.cached(ino, offset + n)) {
             fillEnd = Math.min(roundUp(size), offset + n + options.readahead());
         }
         ByteBuffer part = dst.slice(dst.position(), n);

@@ -24,6 +24,8 @@ public final class Folio {
     private final ReentrantLock lock = new ReentrantLock();
     private long uptodate;
     private long dirty;
+    /** Blocks whose bytes the running writeback is sending to the device. */
+    private long writebackBits;
     private volatile boolean writeback;
     private volatile boolean evicted;
 
@@ -142,12 +144,26 @@ public final class Folio {
         return newly;
     }
 
-    /** Clears and returns the dirty bitmap (writeback takes its snapshot this way). */
+    /** Clears and returns the dirty bitmap: writeback takes its snapshot this way and the blocks count as under writeback. */
     public long takeDirty() {
         assert lock.isHeldByCurrentThread();
         long d = dirty;
         dirty = 0;
+        writebackBits |= d;
         return d;
+    }
+
+    /** Whether writeback is sending block {@code block} to the device right now (lock held). */
+    public boolean underWriteback(int block) {
+        return writeback && (writebackBits & (1L << block)) != 0;
+    }
+
+    /** Drops every dirty bit (the data is being discarded); returns how many there were. */
+    int discardDirty() {
+        assert lock.isHeldByCurrentThread();
+        int n = Long.bitCount(dirty);
+        dirty = 0;
+        return n;
     }
 
     /** Clears the dirty bits of blocks {@code [from, to)}; returns how many were dirty. */
@@ -177,6 +193,7 @@ public final class Folio {
         }
         synchronized (this) {
             writeback = false;
+            writebackBits = 0;
             notifyAll();
         }
     }

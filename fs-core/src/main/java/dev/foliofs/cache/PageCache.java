@@ -100,6 +100,11 @@ public final class PageCache {
         return f;
     }
 
+    /** Whether a folio holding {@code pos} is cached; counts nothing (read-ahead decisions). */
+    public boolean cached(long ino, long pos) {
+        return lookup(ino, pos) != null;
+    }
+
     private Folio lookup(long ino, long pos) {
         ConcurrentSkipListMap<Long, Folio> tree = files.get(ino);
         if (tree == null) {
@@ -293,7 +298,7 @@ public final class PageCache {
                     f.awaitWriteback();
                     f.lock();
                 }
-                discarded += Long.bitCount(f.takeDirty());
+                discarded += f.discardDirty();
                 remove(f);
                 evictable.invalidate(f);
             } finally {
@@ -330,7 +335,7 @@ public final class PageCache {
             f.lock();
             try {
                 if (!f.evicted()) {
-                    discarded += Long.bitCount(f.takeDirty());
+                    discarded += f.discardDirty();
                     bytes.addAndGet(-f.size());
                     f.markEvicted();
                     evictable.invalidate(f);

@@ -33,6 +33,8 @@ public final class BufferedIo {
     public static final String WRITE_FOLIO_LOCKED = "buffered-write.folio-locked";
     /** Injection point: a write finished copying into one folio and moves to {@code offset}. */
     public static final String WRITE_NEXT_FOLIO = "buffered-write.next-folio";
+    /** Injection point: zeroing holds its mapping and is about to look for the folio at {@code offset}. */
+    public static final String ZERO_BEFORE_FOLIO = "zero.before-folio";
 
     private final Volume volume;
     private final PageCache cache;
@@ -190,7 +192,7 @@ public final class BufferedIo {
 
     /** A folio to read ahead into at {@code p}: a new one, or null if one is already cached. */
     private Folio readaheadFolio(long ino, long p, long walkEnd) {
-        if (cache.find(ino, p) != null) {
+        if (cache.cached(ino, p)) {
             return null;
         }
         return cache.grab(ino, p, walkEnd);
@@ -237,7 +239,8 @@ public final class BufferedIo {
 
     /**
      * Zeroes {@code [from, to)} of the file as truncate and hole punch need for partial
-     * blocks: cached folios are zeroed there (and stay dirty if they were); a WRITTEN block
+     * blocks: cached folios are zeroed there (and stay dirty if they were, or become dirty if
+     * their old bytes are being written back right now); a WRITTEN block
      * not cached is read, zeroed and dirtied; holes, DELALLOC and UNWRITTEN blocks without a
      * cached folio already read as zeros. Each folio is validated after locking, like a write.
      */
@@ -253,8 +256,18 @@ public final class BufferedIo {
                 long p = it.pos();
                 long stepEnd = p + it.length();
                 while (p < stepEnd) {
+                    InjectionPoints.hit(ZERO_BEFORE_FOLIO, ino, p);
                     Folio f = m.holdsData() ? cache.grab(ino, p, stepEnd) : cache.lockExisting(ino, p);
                     if (f == null) {
+                        // "nothing cached over a hole or unwritten block: already zeros" is a use
+                        // of the mapping too. It must still be current: writeback may have
+                        // converted the block and reclaim dropped its folio since the lookup
+                        // (the 2022 race, zeroing flavour). Once no folio is cached here, no
+                        // later conversion can happen for it, so checking now is enough.
+                        if (SafetyChecks.extentSequenceCheck() && !ops.valid(ino, m)) {
+                            it.markStale();
+                            break;
+                        }
                         p = Math.min(stepEnd, nextBlock(p));
                         continue;
                     }
@@ -269,8 +282,10 @@ public final class BufferedIo {
                         int last = f.blockOf(p + n - 1);
                         fillRange(f, first, last, m);
                         Arrays.fill(f.data(), (int) (p - f.offset()), (int) (p - f.offset() + n), (byte) 0);
+                        // under writeback, the device is about to receive the bytes as they were
+                        // before zeroing: the zeros must be written after them
                         for (int b = first; b <= last; b++) {
-                            if (m.holdsData() || f.dirty(b)) {
+                            if (m.holdsData() || f.dirty(b) || f.underWriteback(b)) {
                                 newlyDirty += f.setDirty(b, b + 1);
                             }
                         }

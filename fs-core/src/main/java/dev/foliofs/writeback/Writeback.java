@@ -65,7 +65,9 @@ public final class Writeback implements AutoCloseable {
     private final ReentrantLock flusherLock = new ReentrantLock();
     private final Condition flusherWake = flusherLock.newCondition();
     private final Condition belowLimit = flusherLock.newCondition();
-    private final List<Thread> flushers = new ArrayList<>();
+    /** Live flusher threads: started when data becomes dirty, gone after a quiet spell. */
+    private final java.util.Set<Thread> flushers = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
     final Counter staleRetries;
@@ -99,11 +101,21 @@ public final class Writeback implements AutoCloseable {
         this.flushLatency = Timer.builder("foliofs.writeback.flush.latency").register(registry);
         Gauge.builder("foliofs.writeback.dirty.bytes", dirtyBytes, AtomicLong::get).baseUnit("bytes")
                 .register(registry);
-        for (int i = 0; i < options.flusherThreads(); i++) {
-            Thread t = new Thread(this::flusherLoop, "foliofs-flusher-" + i);
-            t.setDaemon(true);
-            flushers.add(t);
-            t.start();
+    }
+
+    /** Starts flusher threads up to the configured number (an idle filesystem keeps none). */
+    private void startFlushers() {
+        while (!closed) {
+            int n = running.get();
+            if (n >= options.flusherThreads()) {
+                return;
+            }
+            if (running.compareAndSet(n, n + 1)) {
+                Thread t = new Thread(this::flusherLoop, "foliofs-flusher-" + n);
+                t.setDaemon(true);
+                flushers.add(t);
+                t.start();
+            }
         }
     }
 
@@ -133,6 +145,9 @@ public final class Writeback implements AutoCloseable {
         InodeDirty d = inode(ino);
         if (d.blocks.getAndAdd(blocks) == 0) {
             d.dirtiedAtNanos = System.nanoTime();
+        }
+        if (running.get() < options.flusherThreads()) {
+            startFlushers();
         }
         if (dirtyBytes.addAndGet((long) blocks * blockSize) > options.backgroundBytes()) {
             wakeFlusher();
@@ -170,7 +185,7 @@ public final class Writeback implements AutoCloseable {
         try {
             while (dirtyBytes.get() > options.limitBytes() && !closed) {
                 flusherWake.signalAll();
-                if (flushers.isEmpty()) {
+                if (options.flusherThreads() == 0) {
                     break;
                 }
                 belowLimit.await(100, TimeUnit.MILLISECONDS);
@@ -195,13 +210,14 @@ public final class Writeback implements AutoCloseable {
 
     private void flusherLoop() {
         long ageNanos = options.age().toNanos();
-        while (!closed) {
-            try {
+        long interval = Math.max(10, Math.min(1000, options.age().toMillis() / 2));
+        int quietRounds = 0;
+        try {
+            while (!closed) {
                 flusherLock.lock();
                 try {
                     if (dirtyBytes.get() <= options.backgroundBytes() && !closed) {
-                        flusherWake.await(Math.max(10, Math.min(1000, options.age().toMillis() / 2)),
-                                TimeUnit.MILLISECONDS);
+                        flusherWake.await(interval, TimeUnit.MILLISECONDS);
                     }
                 } finally {
                     flusherLock.unlock();
@@ -214,10 +230,20 @@ public final class Writeback implements AutoCloseable {
                         writeback(e.getKey(), 0, Long.MAX_VALUE);
                     }
                 }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                LOG.warn("background writeback failed", e);
+                quietRounds = dirtyBytes.get() == 0 ? quietRounds + 1 : 0;
+                if (quietRounds >= 3) {
+                    return; // nothing dirty for a while: the next dirtying starts a flusher again
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("background writeback failed", e);
+        } finally {
+            flushers.remove(Thread.currentThread());
+            running.decrementAndGet();
+            if (!closed && dirtyBytes.get() > 0) {
+                startFlushers(); // data dirtied while this thread was leaving
             }
         }
     }
@@ -434,7 +460,7 @@ public final class Writeback implements AutoCloseable {
         } finally {
             flusherLock.unlock();
         }
-        for (Thread t : flushers) {
+        for (Thread t : new ArrayList<>(flushers)) {
             try {
                 t.join(TimeUnit.SECONDS.toMillis(30));
             } catch (InterruptedException e) {
