@@ -5,7 +5,6 @@ import dev.foliofs.core.FsException;
 import dev.foliofs.vfs.Caller;
 import dev.foliofs.vfs.FileSystem;
 import dev.foliofs.vfs.FileSystem.OpenFile;
-import dev.foliofs.vfs.SetAttr;
 import jnr.ffi.Pointer;
 import ru.serce.jnrfuse.struct.FileStat;
 import ru.serce.jnrfuse.struct.FuseFileInfo;
@@ -80,13 +79,13 @@ final class FileHandler {
 
     /** ftruncate(2): allowed by the open descriptor, whatever the mode says now. */
     int ftruncate(Caller c, long size, FuseFileInfo fi) {
-        OpenFile f = open.get(fi.fh.get());
-        fs.setattr(c, f.ino(), SetAttr.size(size));
+        open.get(fi.fh.get()).truncate(c, size);
         return 0;
     }
 
+    /** fstat(2) through the handle: works for a file that has lost its last name. */
     int fgetattr(FileStat st, FuseFileInfo fi) {
-        StatFiller.fill(fs.getattr(open.get(fi.fh.get()).ino()), st);
+        StatFiller.fill(open.get(fi.fh.get()).getattr(), st);
         return 0;
     }
 

@@ -337,6 +337,20 @@ final class FakeFileSystem implements FileSystem {
         }
 
         @Override
+        public Attr getattr() {
+            synchronized (FakeFileSystem.this) {
+                return attr(node);
+            }
+        }
+
+        @Override
+        public void truncate(Caller caller, long size) {
+            synchronized (FakeFileSystem.this) {
+                node.data = Arrays.copyOf(node.data, Math.toIntExact(size));
+            }
+        }
+
+        @Override
         public void close() {
             openFiles.decrementAndGet();
         }
