@@ -136,6 +136,25 @@ class MountCommandTest {
     }
 
     @Test
+    void afterAKilledMountTheNextMountReplaysTheJournalAndFsyncedDataIsThere() throws Exception {
+        format(image);
+        child = startChild("mount", image.toString(), mnt.toString());
+        awaitMounted(child);
+        assertThat(run("python3", "-c", "import os\n"
+                + "fd = os.open('" + mnt + "/durable', os.O_CREAT | os.O_WRONLY, 0o644)\n"
+                + "os.write(fd, b'fsynced before the crash')\nos.fsync(fd)\nos.close(fd)")).isZero();
+
+        child.destroyForcibly(); // SIGKILL: nothing is flushed, the superblock stays dirty
+        assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(run("fusermount", "-u", "-z", mnt.toString())).isZero();
+        assertThat(cleanlyUnmounted(image)).isFalse();
+
+        child = startChild("mount", image.toString(), mnt.toString());
+        awaitMounted(child);
+        assertThat(Files.readString(mnt.resolve("durable"))).isEqualTo("fsynced before the crash");
+    }
+
+    @Test
     void fusermountFromOutsideEndsTheForegroundMountWithExitZero() throws Exception {
         format(image);
         child = startChild("mount", image.toString(), mnt.toString());

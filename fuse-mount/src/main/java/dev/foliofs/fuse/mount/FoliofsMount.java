@@ -4,6 +4,8 @@ import dev.foliofs.fuse.FoliofsFuse;
 import dev.foliofs.vfs.FileSystem;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -81,6 +83,11 @@ public final class FoliofsMount implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             closeQuietly(fs);
             throw e;
+        }
+        if (!Charset.defaultCharset().equals(StandardCharsets.UTF_8)) {
+            // jnr-ffi decodes the names libfuse passes with the JVM's default charset
+            log.warn("the JVM's default charset is {}: names that are not ASCII will be mangled;"
+                    + " run java with -Dfile.encoding=UTF-8", Charset.defaultCharset());
         }
         FoliofsMount m = new FoliofsMount(mp, fs, new FoliofsFuse(fs, registry), endpoint);
         m.start(options); // from here on, the end of the FUSE session closes fs and endpoint
