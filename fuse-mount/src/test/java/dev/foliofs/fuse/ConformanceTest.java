@@ -33,6 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ConformanceTest {
     private static final String NOBODY = "nobody";
     private static final String ROOT = "root";
+    /** nobody with the supplementary group 4242: the filesystem must see that group too. */
+    private static final String NOBODY_IN_4242 = "nobody+4242";
     /** The system interpreter: one under root's home is not executable by nobody. */
     private static final String PYTHON =
             Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
@@ -148,6 +150,12 @@ class ConformanceTest {
                 "os.utime('f', ns=(5, 6)); import ctypes; print(os.stat('f').st_atime_ns)", "OK 5"));
         r.add(row("utimens explicit on other's file", NOBODY, "touch f; chmod 666 f", "os.utime('f', ns=(1, 2))", "EPERM"));
         r.add(row("utimens now on unwritable file", NOBODY, "touch f; chmod 644 f", "os.utime('f')", "EACCES"));
+        r.add(row("read through a supplementary group", NOBODY_IN_4242, "printf x > f; chgrp 4242 f; chmod 040 f",
+                "print(open('f').read())", "OK x"));
+        r.add(row("write without the file's group", NOBODY_IN_4242, "touch f; chgrp 4343 f; chmod 060 f",
+                "open('f', 'w')", "EACCES"));
+        r.add(row("create in a directory writable by a supplementary group", NOBODY_IN_4242,
+                "mkdir d; chgrp 4242 d; chmod 070 d", "open('d/f', 'w').close(); print(os.stat('d/f').st_gid)", "OK 65534"));
         r.add(row("access W_OK", NOBODY, "touch f; chmod 644 f", "print(os.access('f', os.W_OK), os.access('f', os.R_OK))", "OK False True"));
         r.add(row("mknod fifo", ROOT, "", "os.mkfifo('p'); import stat; print(stat.S_ISFIFO(os.stat('p').st_mode))", "OK True"));
         r.add(row("mknod char device", ROOT, "", "os.mknod('c', 0o600 | 0o020000, os.makedev(1, 3)); print(os.major(os.stat('c').st_rdev), os.minor(os.stat('c').st_rdev))", "OK 1 3"));
@@ -200,6 +208,8 @@ class ConformanceTest {
         List<String> cmd = new ArrayList<>();
         if (row.user().equals(NOBODY)) {
             cmd.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+        } else if (row.user().equals(NOBODY_IN_4242)) {
+            cmd.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--groups=4242"));
         }
         cmd.addAll(List.of(PYTHON, "-c", script));
         Shell.Result r = Shell.run(dir, cmd);

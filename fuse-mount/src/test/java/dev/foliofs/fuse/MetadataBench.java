@@ -30,7 +30,7 @@ import java.util.List;
  * mvn -o -q -pl fuse-mount -am test-compile
  * mvn -o -q -pl fuse-mount dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * java -Dfile.encoding=UTF-8 -cp fuse-mount/target/test-classes:fuse-mount/target/classes:$(cat fuse-mount/target/cp.txt) \
- *     dev.foliofs.fuse.MetadataBench [N]
+ *     dev.foliofs.fuse.MetadataBench [N [foliofs]]
  * </pre>
  */
 public final class MetadataBench {
@@ -46,6 +46,10 @@ public final class MetadataBench {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         Path dir = Path.of("fuse-mount", "target", "bench").toAbsolutePath();
         Files.createDirectories(dir);
+        if (args.length > 1 && args[1].equals("foliofs")) { // foliofs alone, e.g. to profile it
+            row("foliofs", n, foliofs(dir, n));
+            return;
+        }
         Times ext4 = ext4(dir, n);
         Times foliofs = foliofs(dir, n);
         System.out.printf("%n%,d empty files in one directory (seconds; ops/s)%n", n);
