@@ -44,13 +44,18 @@ public record Geometry(int blockSize, long totalBlocks, long journalStart, long 
 
     /**
      * The layout mkfs gives a device of {@code deviceBytes}: journal of {@code journalBlocks}
-     * (0 = default: 1/64 of the device, between 64 and 8192 blocks).
+     * (0 = {@link #defaultJournalBlocks}).
      */
     public static Geometry plan(long deviceBytes, int blockSize, long journalBlocks) {
         long total = deviceBytes / Math.max(blockSize, 1);
-        long journal = journalBlocks > 0 ? journalBlocks
-                : Math.max(MIN_JOURNAL_BLOCKS, Math.min(MAX_DEFAULT_JOURNAL_BLOCKS, total / 64));
+        long journal = journalBlocks > 0 ? journalBlocks : defaultJournalBlocks(total);
         return new Geometry(blockSize, total, 1, journal);
+    }
+
+    /** 1/16 of a small device, 1/64 of a large one: between 64 and 8192 blocks. */
+    public static long defaultJournalBlocks(long totalBlocks) {
+        return Math.max(MIN_JOURNAL_BLOCKS, Math.min(MAX_DEFAULT_JOURNAL_BLOCKS, Math.max(Math.min(totalBlocks / 16, 1024),
+                totalBlocks / 64)));
     }
 
     public long dataStart() {

@@ -77,6 +77,7 @@ public final class MetadataStore implements NodeStore {
         this.clean = Caffeine.newBuilder()
                 .maximumWeight(Math.max(cacheBytes, 16L * blockSize))
                 .weigher((Long k, byte[] v) -> v.length)
+                .executor(Runnable::run) // eviction work on the calling thread: no pool hand-offs per read
                 .build();
         hits = Counter.builder("foliofs.meta.cache.hits").description("metadata block reads served from memory").register(registry);
         misses = Counter.builder("foliofs.meta.cache.misses").description("metadata block reads that went to the device").register(registry);

@@ -81,8 +81,7 @@ public final class Mkfs {
                     + Geometry.MIN_JOURNAL_BLOCKS + ")");
         }
         long total = device.size() / bs;
-        long journal = options.journalBlocks() > 0 ? options.journalBlocks()
-                : Math.max(Geometry.MIN_JOURNAL_BLOCKS, Math.min(Geometry.MAX_DEFAULT_JOURNAL_BLOCKS, total / 64));
+        long journal = options.journalBlocks() > 0 ? options.journalBlocks() : Geometry.defaultJournalBlocks(total);
         long needed = Geometry.minimumBlocks(journal);
         if (total < needed) {
             throw new FsException(Errno.ENOSPC, device.describe() + " is too small: " + device.size() + " bytes, a foliofs with "

@@ -24,6 +24,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.UUID;
@@ -87,6 +89,7 @@ public final class MountedVolume implements Volume {
     private volatile String readOnlyReason;
     private volatile boolean closed;
     private long lastCommittedSeq = -1;
+    private String freeSpaceError;
 
     private final Counter commits;
     private final Counter journalBytes;
@@ -94,7 +97,7 @@ public final class MountedVolume implements Volume {
     private final Timer commitTimer;
 
     private MountedVolume(BlockDevice device, VolumeOptions options, Superblock sb, String note, Journal.Recovery recovery,
-                          boolean format) {
+                          boolean format, boolean tolerateFreeSpaceError) {
         MeterRegistry registry = options.registry();
         this.device = device;
         this.options = options;
@@ -157,7 +160,15 @@ public final class MountedVolume implements Volume {
                 lock.writeLock().unlock();
             }
         } else {
-            freeSpace.load();
+            try {
+                freeSpace.load();
+            } catch (FsException e) {
+                if (!tolerateFreeSpaceError) {
+                    throw e;
+                }
+                freeSpaceError = e.getMessage();
+                readOnlyReason = "free space could not be loaded: " + e.getMessage();
+            }
         }
         Duration interval = options.commitInterval();
         if (journal != null && interval != null && !interval.isZero() && !interval.isNegative()) {
@@ -196,6 +207,19 @@ public final class MountedVolume implements Volume {
      * the journal, and loads the allocator. The volume owns the device from now on and closes it.
      */
     public static MountedVolume open(BlockDevice device, VolumeOptions options) {
+        return open(device, options, false);
+    }
+
+    /**
+     * Like {@link #open(BlockDevice, VolumeOptions)}, for fsck: a free-space tree that cannot be
+     * loaded does not stop the open; the volume is then read-only and
+     * {@link #freeSpaceError()} says why.
+     */
+    public static MountedVolume openForCheck(BlockDevice device, VolumeOptions options) {
+        return open(device, options, true);
+    }
+
+    private static MountedVolume open(BlockDevice device, VolumeOptions options, boolean forCheck) {
         BlockDevice metered = new MeteredBlockDevice(device, options.registry());
         Superblock.Located located = Superblock.read(metered);
         Superblock sb = located.superblock();
@@ -212,7 +236,7 @@ public final class MountedVolume implements Volume {
             LOG.info("{}: journal holds {} transactions ({} blocks) to replay{}", device.describe(),
                     recovery.transactions().size(), recovery.blocks(), options.readOnly() ? " (into memory: read-only open)" : "");
         }
-        return new MountedVolume(metered, options, sb, located.note(), recovery, false);
+        return new MountedVolume(metered, options, sb, located.note(), recovery, false, forCheck);
     }
 
     /**
@@ -231,7 +255,7 @@ public final class MountedVolume implements Volume {
         }
         Superblock sb = new Superblock(Superblock.VERSION, geometry, Features.NONE, uuid, label,
                 new long[Superblock.MAX_OWNER + 1], 0, 0, 1, 0, false, Instant.now().getEpochSecond());
-        return new MountedVolume(metered, options.withReadOnly(false), sb, null, null, true);
+        return new MountedVolume(metered, options.withReadOnly(false), sb, null, null, true, false);
     }
 
     private static void wipe(BlockDevice device, long offset, long length) throws IOException {
@@ -334,6 +358,10 @@ public final class MountedVolume implements Volume {
         try {
             result = operation.get();
             freeSpace.applyToTree();
+            if (journal != null && store.runningBlocks() > journal.maxImages()) {
+                throw new FsException(Errno.EFBIG, "operation changes " + store.runningBlocks()
+                        + " metadata blocks with its transaction, more than the journal holds (" + journal.maxImages() + ")");
+            }
         } catch (RuntimeException | Error e) {
             store.rollbackOperation();
             freeSpace.rollbackOperation();
@@ -489,29 +517,27 @@ public final class MountedVolume implements Volume {
         }
     }
 
-    /** Writes images to their home blocks (adjacent blocks in one write) and flushes. */
+    /** Writes images to their home blocks (adjacent blocks in one write, up to 1 MiB) and flushes. */
     private void writeHome(SortedMap<Long, byte[]> images) {
-        int bs = superblock == null ? images.values().iterator().next().length : blockSize();
+        if (images.isEmpty()) {
+            return;
+        }
+        int bs = images.values().iterator().next().length;
+        int maxRun = Math.max(1, (1 << 20) / bs);
+        List<Map.Entry<Long, byte[]>> all = new ArrayList<>(images.entrySet());
         try {
-            long runStart = -1;
-            long runEnd = -1;
-            ByteBuffer run = null;
-            for (Map.Entry<Long, byte[]> e : images.entrySet()) {
-                if (run != null && e.getKey() == runEnd && run.remaining() >= bs) {
-                    run.put(e.getValue());
-                    runEnd++;
-                    continue;
+            int i = 0;
+            while (i < all.size()) {
+                int j = i + 1;
+                while (j < all.size() && j - i < maxRun && all.get(j).getKey() == all.get(j - 1).getKey() + 1) {
+                    j++;
                 }
-                if (run != null) {
-                    device.write(runStart * bs, run.flip());
+                ByteBuffer run = ByteBuffer.allocate((j - i) * bs);
+                for (int k = i; k < j; k++) {
+                    run.put(all.get(k).getValue());
                 }
-                runStart = e.getKey();
-                runEnd = runStart + 1;
-                run = ByteBuffer.allocate(bs * 256);
-                run.put(e.getValue());
-            }
-            if (run != null) {
-                device.write(runStart * bs, run.flip());
+                device.write(all.get(i).getKey() * bs, run.flip());
+                i = j;
             }
             device.flush();
         } catch (IOException e) {
@@ -569,6 +595,11 @@ public final class MountedVolume implements Volume {
 
     public long replayedBlocks() {
         return replayedBlocks;
+    }
+
+    /** Why the free-space tree could not be loaded ({@link #openForCheck} only), or null. */
+    public String freeSpaceError() {
+        return freeSpaceError;
     }
 
     public MetadataStore store() {

@@ -13,6 +13,8 @@ import dev.foliofs.device.DeviceIOException;
 import dev.foliofs.device.FaultInjectingDevice;
 import dev.foliofs.device.MemoryBlockDevice;
 import dev.foliofs.format.Superblock;
+import dev.foliofs.fsck.Fsck;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -133,6 +135,30 @@ class MountedVolumeTest {
             assertThat(w.inodes().get(key(1))).isEqualTo(value(1, 10));
             assertThat(w.inodes().get(key(2))).isNull();
         }
+        assertThat(new Fsck(false, line -> { }, List.of()).run(disk.reopen()).exitCode()).isZero();
+    }
+
+    @Test
+    void aFailedCheckpointWriteAlsoLeavesARecoverableDevice() throws Exception {
+        MemoryBlockDevice disk = Volumes.formatted(8 << 20, 64);
+        FaultInjectingDevice dev = new FaultInjectingDevice(disk.reopen());
+        MountedVolume v = Volumes.open(dev);
+        v.update(() -> {
+            for (int i = 0; i < 200; i++) {
+                v.inodes().put(key(i), value(i, 10));
+            }
+            return null;
+        });
+        v.sync();
+        long journalEnd = 65L * 4096;
+        dev.failOnce(r -> r.op() == DeviceIOException.Op.WRITE && r.offset() >= journalEnd);
+        assertThatThrownBy(v::close).isInstanceOf(FsException.class).hasMessageContaining("writing metadata home failed");
+        assertThat(v.readOnly()).isTrue();
+        try (MountedVolume w = Volumes.open(disk.reopen())) {
+            assertThat(w.replayedTransactions()).isPositive();
+            assertThat(w.inodes().get(key(199))).isEqualTo(value(199, 10));
+        }
+        assertThat(new Fsck(false, line -> { }, List.of()).run(disk.reopen()).exitCode()).isZero();
     }
 
     @Test
