@@ -2,8 +2,15 @@ package dev.foliofs.fuse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.foliofs.device.Devices;
+import dev.foliofs.device.OpenOptions;
+import dev.foliofs.fsck.Fsck;
+import dev.foliofs.fsck.FsckReport;
+import dev.foliofs.fsck.namespace.NamespaceCheck;
 import dev.foliofs.fuse.mount.FoliofsMount;
 import dev.foliofs.fuse.mount.MountOptions;
+import dev.foliofs.volume.MountedVolume;
+import dev.foliofs.volume.VolumeOptions;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import java.nio.file.Files;
@@ -14,8 +21,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Ordinary tools trust the mount: cp, tar, diff, git and sqlite3 work on it, and everything
- * is still there after an unmount and a fresh mount of the image.
+ * Ordinary tools trust the mount: cp, tar, diff, git and sqlite3 work on it; after an unmount
+ * the image is clean and fsck finds nothing; everything is still there after a fresh mount.
  */
 class OrdinaryToolsTest {
     /** A real source tree: fs-core's sources in this repository. */
@@ -70,6 +77,13 @@ class OrdinaryToolsTest {
 
         mount.close();
         assertThat(MountPoints.isMounted(mnt)).isFalse();
+        FsckReport report = new Fsck(false, line -> { }).run(
+                Devices.open(image, OpenOptions.DEFAULT.withReadOnly(true)));
+        assertThat(report.clean()).as("fsck: %s", report).isTrue();
+        try (MountedVolume v = MountedVolume.open(image, VolumeOptions.defaults().withReadOnly(true))) {
+            assertThat(v.info().clean()).isTrue();
+            assertThat(NamespaceCheck.check(v)).isEmpty();
+        }
         mount();
 
         ok(Shell.run(mnt, "diff", "-r", "-x", ".git", SOURCES.toString(), "src"));
