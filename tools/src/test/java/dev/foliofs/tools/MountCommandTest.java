@@ -136,6 +136,27 @@ class MountCommandTest {
     }
 
     @Test
+    void sigtermOfABusyMountStillEndsItAndLeavesTheDeviceClean() throws Exception {
+        format(image);
+        child = startChild("mount", image.toString(), mnt.toString());
+        awaitMounted(child);
+        Files.writeString(mnt.resolve("held"), "open");
+        Process holder = new ProcessBuilder("sh", "-c", "exec 3<held; echo holding; exec sleep 300")
+                .directory(mnt.toFile()).redirectErrorStream(true).start();
+        try {
+            assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream()))
+                    .readLine()).isEqualTo("holding");
+
+            child.destroy(); // SIGTERM: unmount is busy, lazy unmount, then the connection is aborted
+            assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(isMounted(mnt)).isFalse();
+            assertThat(cleanlyUnmounted(image)).isTrue();
+        } finally {
+            holder.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void afterAKilledMountTheNextMountReplaysTheJournalAndFsyncedDataIsThere() throws Exception {
         format(image);
         child = startChild("mount", image.toString(), mnt.toString());

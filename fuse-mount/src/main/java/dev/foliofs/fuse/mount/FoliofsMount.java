@@ -213,14 +213,24 @@ public final class FoliofsMount implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends a session that a lazy unmount left alive (a process still holds a file or its
+     * working directory there): writing to the connection's {@code abort} file in fusectl makes
+     * the kernel fail every further request with ENOTCONN and ends our loop, so that the
+     * filesystem can be closed. fusectl is mounted first if nobody has.
+     */
     private void abortConnection() {
         long id = connection;
         if (id < 0) {
             return;
         }
-        Path abort = Path.of("/sys/fs/fuse/connections", Long.toString(id), "abort");
+        Path connections = Path.of("/sys/fs/fuse/connections");
+        Path abort = connections.resolve(Long.toString(id)).resolve("abort");
+        log.warn("the FUSE session of {} did not end (busy); aborting connection {}", mountpoint, id);
+        if (!Files.exists(abort)) {
+            run("mount", "-t", "fusectl", "fusectl", connections.toString());
+        }
         try {
-            log.warn("the FUSE session of {} did not end; aborting connection {}", mountpoint, id);
             Files.writeString(abort, "1");
         } catch (IOException e) {
             log.warn("cannot abort FUSE connection {}: {}", id, e.toString());
