@@ -30,7 +30,7 @@ import java.util.List;
  * mvn -o -q -pl fuse-mount -am test-compile
  * mvn -o -q -pl fuse-mount dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * java -Dfile.encoding=UTF-8 -cp fuse-mount/target/test-classes:fuse-mount/target/classes:$(cat fuse-mount/target/cp.txt) \
- *     dev.foliofs.fuse.MetadataBench [N [foliofs]]
+ *     dev.foliofs.fuse.MetadataBench [N [foliofs|adapter]]
  * </pre>
  */
 public final class MetadataBench {
@@ -48,6 +48,10 @@ public final class MetadataBench {
         Files.createDirectories(dir);
         if (args.length > 1 && args[1].equals("foliofs")) { // foliofs alone, e.g. to profile it
             row("foliofs", n, foliofs(dir, n));
+            return;
+        }
+        if (args.length > 1 && args[1].equals("adapter")) { // FUSE + adapter over an in-memory fake
+            row("adapter", n, adapterOnly(dir, n));
             return;
         }
         Times ext4 = ext4(dir, n);
@@ -97,6 +101,16 @@ public final class MetadataBench {
             }
         } finally {
             Files.deleteIfExists(image);
+        }
+    }
+
+    /** The cost of the kernel, libfuse and the adapter alone: the filesystem behind is a map. */
+    private static Times adapterOnly(Path dir, int n) throws Exception {
+        Path mnt = Files.createDirectories(dir.resolve("mnt-adapter"));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (FoliofsMount mount = FoliofsMount.mount(new FakeFileSystem(), mnt,
+                MountOptions.parse("fake", List.of()), registry)) {
+            return workload(mnt, n);
         }
     }
 
