@@ -1,0 +1,145 @@
+package dev.foliofs.dax;
+
+import dev.foliofs.core.Errno;
+import dev.foliofs.core.FsException;
+import dev.foliofs.device.MappedWindows;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * Direct access for one mounted volume: file data read and written straight in the device's
+ * memory-mapped windows, with no cache of foliofs's own in between. Holds what the fault
+ * handler ({@link DaxFaults}) and the copy path ({@link DaxIo}) share: the windows, the extent
+ * seam, the per-inode state, the protections (on, except in race tests) and the metrics.
+ *
+ * <p>A DAX page is one filesystem block; blocks never straddle a window chunk (both are powers
+ * of two and the chunk is at least a page).
+ */
+public final class Dax {
+    private final MappedWindows windows;
+    private final int blockSize;
+    private final DaxExtents extents;
+    private final DaxProtection protection;
+    private final DaxHooks hooks;
+    private final DaxMetrics metrics;
+    private final ByteBuffer zeroPage;
+    private final ConcurrentHashMap<Long, DaxFile> files = new ConcurrentHashMap<>();
+    private final DaxFaults faults;
+    private final DaxIo io;
+
+    public Dax(MappedWindows windows, int blockSize, DaxExtents extents, MeterRegistry registry) {
+        this(windows, blockSize, extents, DaxProtection.ON, DaxHooks.NONE, registry);
+    }
+
+    /** With protections and hooks chosen by a test. */
+    public Dax(MappedWindows windows, int blockSize, DaxExtents extents, DaxProtection protection, DaxHooks hooks,
+               MeterRegistry registry) {
+        if (Integer.bitCount(blockSize) != 1 || blockSize > windows.chunkSize()) {
+            throw new IllegalArgumentException("block size " + blockSize + " must be a power of two within a window chunk");
+        }
+        this.windows = windows;
+        this.blockSize = blockSize;
+        this.extents = extents;
+        this.protection = protection;
+        this.hooks = hooks;
+        this.metrics = new DaxMetrics(registry);
+        this.zeroPage = ByteBuffer.allocateDirect(blockSize).asReadOnlyBuffer();
+        this.faults = new DaxFaults(this);
+        this.io = new DaxIo(this);
+    }
+
+    /** The DAX state of {@code ino}, with a lock of its own when the inode has none to lend. */
+    public DaxFile file(long ino) {
+        return files.computeIfAbsent(ino, i -> new DaxFile(i, new ReentrantReadWriteLock()));
+    }
+
+    /**
+     * The DAX state of {@code ino}, guarded by the in-core inode's {@code mmapLock}. The first
+     * caller's lock wins; later calls must pass the same lock.
+     */
+    public DaxFile file(long ino, ReadWriteLock mmapLock) {
+        DaxFile file = files.computeIfAbsent(ino, i -> new DaxFile(i, mmapLock));
+        if (file.mmapLock() != mmapLock) {
+            throw new IllegalStateException("inode " + ino + " already has DAX state under another mmaplock");
+        }
+        return file;
+    }
+
+    /** Drops the DAX state of an inode that is gone from memory (no mapping of it remains). */
+    public void forget(long ino) {
+        files.remove(ino);
+    }
+
+    public DaxFaults faults() {
+        return faults;
+    }
+
+    public DaxIo io() {
+        return io;
+    }
+
+    public DaxMetrics metrics() {
+        return metrics;
+    }
+
+    public int blockSize() {
+        return blockSize;
+    }
+
+    public DaxProtection protection() {
+        return protection;
+    }
+
+    MappedWindows windows() {
+        return windows;
+    }
+
+    DaxExtents extents() {
+        return extents;
+    }
+
+    DaxHooks hooks() {
+        return hooks;
+    }
+
+    /** The shared zero page (read-only, one block of zeros). */
+    ByteBuffer zeroPage() {
+        return zeroPage.duplicate();
+    }
+
+    /** True if {@code mapping} may still be used: its sequence is current, or checking is off. */
+    boolean valid(long ino, DaxMapping mapping) {
+        if (!protection.sequenceCheck() || mapping.sequence() == extents.sequence(ino)) {
+            return true;
+        }
+        metrics.stale();
+        return false;
+    }
+
+    /** The device memory of one block. */
+    ByteBuffer block(long deviceBlock) {
+        try {
+            return windows.window(deviceBlock * blockSize, blockSize);
+        } catch (IOException e) {
+            throw new FsException(Errno.EIO, "DAX window of device block " + deviceBlock + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes zeros to {@code [offset, offset + length)} of one device block. */
+    void zero(long deviceBlock, int offset, int length) {
+        if (length > 0) {
+            block(deviceBlock).put(offset, zeroPage, 0, length);
+        }
+    }
+
+    /** Invalidates installed pages of {@code file} in {@code [fromBlock, toBlock)}, counted. */
+    int invalidate(DaxFile file, long fromBlock, long toBlock) {
+        int n = file.pages().invalidate(fromBlock, toBlock);
+        metrics.invalidated(n);
+        return n;
+    }
+}

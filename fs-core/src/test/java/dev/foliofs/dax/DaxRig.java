@@ -1,0 +1,45 @@
+package dev.foliofs.dax;
+
+import dev.foliofs.device.MappedWindows;
+import dev.foliofs.device.TestImages;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** A DAX context over a small sparse image mapped in 64 KiB chunks, with the in-memory extent map. */
+final class DaxRig implements AutoCloseable {
+    static final int BLOCK = 4096;
+    static final long DEVICE_BLOCKS = 256;
+    static final long FIRST_DATA_BLOCK = 16;
+
+    final Path image;
+    final MappedWindows windows;
+    final MemoryDaxExtents extents = new MemoryDaxExtents(FIRST_DATA_BLOCK, DEVICE_BLOCKS);
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    final Rendezvous points = new Rendezvous();
+    final Dax dax;
+
+    DaxRig() throws IOException {
+        this(DaxProtection.ON);
+    }
+
+    DaxRig(DaxProtection protection) throws IOException {
+        image = TestImages.sparseImage("dax", DEVICE_BLOCKS * BLOCK);
+        windows = MappedWindows.map(image, false, 64 * 1024);
+        dax = new Dax(windows, BLOCK, extents, protection, points, registry);
+    }
+
+    DaxMetrics metrics() {
+        return dax.metrics();
+    }
+
+    @Override
+    public void close() {
+        windows.close();
+        TestImages.delete(image);
+    }
+
+    static byte[] filled(int length, int value) {
+        return TestImages.filled(length, value);
+    }
+}
