@@ -136,6 +136,20 @@ public final class Dax {
         }
     }
 
+    /**
+     * Makes the data in {@code [deviceBlock, deviceBlock + blocks)} durable (msync). Called
+     * before a conversion to WRITTEN is recorded: the journal must never make blocks readable
+     * whose data could still be lost in a crash (invariant 2).
+     */
+    void persist(long deviceBlock, long blocks) {
+        try {
+            windows.force(deviceBlock * blockSize, blocks * blockSize);
+        } catch (IOException e) {
+            throw new FsException(Errno.EIO, "DAX flush of device blocks " + deviceBlock + " +" + blocks + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** Invalidates installed pages of {@code file} in {@code [fromBlock, toBlock)}, counted. */
     int invalidate(DaxFile file, long fromBlock, long toBlock) {
         int n = file.pages().invalidate(fromBlock, toBlock);

@@ -99,6 +99,7 @@ public final class DaxFaults {
             DaxMapping backing = m.state() == BlockState.HOLE ? dax.extents().allocate(ino, index, 1) : m;
             long deviceBlock = backing.deviceBlockOf(index);
             dax.zero(deviceBlock, 0, dax.blockSize());
+            dax.persist(deviceBlock, 1);
             dax.extents().convert(ino, index, 1);
             dax.invalidate(file, index, index + 1);
             long sequence = dax.extents().sequence(ino);

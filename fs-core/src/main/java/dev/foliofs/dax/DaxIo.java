@@ -98,6 +98,7 @@ public final class DaxIo {
                 int tail = (int) (endBlock * bs - end);
                 dax.zero(backing.deviceBlockOf(endBlock - 1), bs - tail, tail);
                 pos = copyIn(backing, pos, src, end);
+                dax.persist(backing.deviceBlockOf(block), endBlock - block);
                 dax.extents().convert(ino, block, endBlock - block);
                 dax.invalidate(file, block, endBlock);
             } finally {

@@ -34,17 +34,18 @@ class DaxFaultRace2016Test {
     static final byte[] ZEROS = new byte[BLOCK];
 
     static Stream<Arguments> protections() {
-        return Stream.of(
-                Arguments.of(DaxProtection.OFF),
-                Arguments.of(new DaxProtection(true, false)),
-                Arguments.of(new DaxProtection(false, true)),
-                Arguments.of(DaxProtection.ON));
+        return Stream.of(DaxRig.Backend.values()).flatMap(backend -> Stream.of(
+                Arguments.of(DaxProtection.OFF, backend),
+                Arguments.of(new DaxProtection(true, false), backend),
+                Arguments.of(new DaxProtection(false, true), backend),
+                Arguments.of(DaxProtection.ON, backend)));
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0} {1}")
     @MethodSource("protections")
-    void aReadFaultOnAHoleNeverHidesDataARacingWriteFaultAllocated(DaxProtection protection) throws Exception {
-        try (DaxRig rig = new DaxRig(protection)) {
+    void aReadFaultOnAHoleNeverHidesDataARacingWriteFaultAllocated(DaxProtection protection, DaxRig.Backend backend)
+            throws Exception {
+        try (DaxRig rig = new DaxRig(protection, backend)) {
             ReentrantReadWriteLock mmapLock = new ReentrantReadWriteLock();
             DaxFile file = rig.dax.file(INO, mmapLock);
             DaxMmap reader = new DaxMmap(rig.dax, file);

@@ -10,6 +10,8 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** read(2)/write(2)/punch/truncate under direct access against a byte-array model. */
 class DaxIoTest {
@@ -50,19 +52,21 @@ class DaxIoTest {
         }
     }
 
-    @Test
-    void runningOutOfSpaceIsENOSPC() throws Exception {
-        try (DaxRig rig = new DaxRig()) {
+    @ParameterizedTest
+    @EnumSource(DaxRig.Backend.class)
+    void runningOutOfSpaceIsENOSPC(DaxRig.Backend backend) throws Exception {
+        try (DaxRig rig = new DaxRig(DaxProtection.ON, backend)) {
             DaxFile file = rig.dax.file(INO);
-            long free = DaxRig.DEVICE_BLOCKS - DaxRig.FIRST_DATA_BLOCK;
-            assertThatThrownBy(() -> rig.dax.io().write(file, 0, ByteBuffer.allocate((int) ((free + 1) * BLOCK))))
+            // more than the whole device
+            assertThatThrownBy(() -> rig.dax.io().write(file, 0, ByteBuffer.allocate((int) (DaxRig.DEVICE_BLOCKS * BLOCK))))
                     .isInstanceOfSatisfying(FsException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOSPC));
         }
     }
 
-    @Test
-    void randomWritesPunchesTruncatesAndMappedStoresMatchAByteArrayModel() throws Exception {
-        try (DaxRig rig = new DaxRig()) {
+    @ParameterizedTest
+    @EnumSource(DaxRig.Backend.class)
+    void randomWritesPunchesTruncatesAndMappedStoresMatchAByteArrayModel(DaxRig.Backend backend) throws Exception {
+        try (DaxRig rig = new DaxRig(DaxProtection.ON, backend)) {
             DaxFile file = rig.dax.file(INO);
             DaxMmap mmap = new DaxMmap(rig.dax, file);
             int max = 24 * BLOCK;

@@ -7,6 +7,7 @@ import dev.foliofs.dax.DaxFaultRace2016Test.Worker;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -25,10 +26,11 @@ class DaxStaleMappingTest {
      * block and stores data through the mapping; the write resumes. Trusting its UNWRITTEN
      * mapping it zeroes the part of the block it does not cover, over the stored data.
      */
-    @ParameterizedTest(name = "sequenceCheck={0}")
-    @ValueSource(booleans = {false, true})
-    void aWriteWithAStaleUnwrittenMappingNeverZeroesDataAFaultStored(boolean sequenceCheck) throws Exception {
-        try (DaxRig rig = new DaxRig(new DaxProtection(true, sequenceCheck))) {
+    @ParameterizedTest(name = "sequenceCheck={0} {1}")
+    @CsvSource({"false,MEMORY", "true,MEMORY", "false,VOLUME", "true,VOLUME"})
+    void aWriteWithAStaleUnwrittenMappingNeverZeroesDataAFaultStored(boolean sequenceCheck, DaxRig.Backend backend)
+            throws Exception {
+        try (DaxRig rig = new DaxRig(new DaxProtection(true, sequenceCheck), backend)) {
             DaxFile file = rig.dax.file(INO);
             rig.extents.preallocate(INO, 0, 2);
             byte[] written = DaxRig.filled(50, 0xaa);

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * handed out from {@code firstBlock} upwards; freed blocks are reused first (so a stale
  * mapping can point at another file's data, as on a real device).
  */
-final class MemoryDaxExtents implements DaxExtents {
+final class MemoryDaxExtents implements TestExtents {
     private record Block(long deviceBlock, boolean unwritten) { }
 
     private final Map<Long, TreeMap<Long, Block>> files = new HashMap<>();
@@ -76,7 +76,8 @@ final class MemoryDaxExtents implements DaxExtents {
     }
 
     /** Preallocation (fallocate mode 0): unwritten blocks over the holes of the range. */
-    synchronized void preallocate(long ino, long fileBlock, long blocks) {
+    @Override
+    public synchronized void preallocate(long ino, long fileBlock, long blocks) {
         TreeMap<Long, Block> map = blocks(ino);
         for (long b = fileBlock; b < fileBlock + blocks; b++) {
             map.putIfAbsent(b, new Block(take(), true));
@@ -109,7 +110,8 @@ final class MemoryDaxExtents implements DaxExtents {
         bump(ino);
     }
 
-    synchronized long allocatedBlocks(long ino) {
+    @Override
+    public synchronized long allocatedBlocks(long ino) {
         return blocks(ino).size();
     }
 
