@@ -83,7 +83,8 @@ public final class DaxFaults {
                 if (!dax.valid(ino, m)) {
                     continue;
                 }
-                return install(file, new InstalledPage(index, dax.block(m.deviceBlockOf(index)), false, m.sequence()));
+                long deviceBlock = m.deviceBlockOf(index);
+                return install(file, new InstalledPage(index, dax.block(deviceBlock), false, deviceBlock, m.sequence()));
             }
             if (!write) {
                 dax.hooks().reached(DaxPoint.FAULT_BEFORE_ZERO_PAGE, ino, index);
@@ -91,7 +92,7 @@ public final class DaxFaults {
                     continue;
                 }
                 dax.metrics().zeroPage();
-                return install(file, new InstalledPage(index, dax.zeroPage(), true, m.sequence()));
+                return install(file, new InstalledPage(index, dax.zeroPage(), true, InstalledPage.NO_BLOCK, m.sequence()));
             }
             if (!allocOk) {
                 return null;
@@ -103,7 +104,7 @@ public final class DaxFaults {
             dax.extents().convert(ino, index, 1);
             dax.invalidate(file, index, index + 1);
             long sequence = dax.extents().sequence(ino);
-            return install(file, new InstalledPage(index, dax.block(deviceBlock), false, sequence));
+            return install(file, new InstalledPage(index, dax.block(deviceBlock), false, deviceBlock, sequence));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.foliofs.dax;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.locks.Lock;
 
 /**
  * A shared memory mapping of a DAX file, as a process sees it: loads and stores go through
@@ -8,10 +9,8 @@ import java.nio.ByteBuffer;
  * read-only zero page is). This is the userspace model of mmap on a DAX file that the race
  * tests and the exerciser drive.
  *
- * <p>A load or store is not atomic with respect to invalidation, as on real hardware: one that
- * raced with a truncate may touch the old page, never a page of another file (the memory of an
- * invalidated page is the freed block's, and a freed block is only reused after allocation
- * invalidated this file's pages under the exclusive mmaplock).
+ * <p>Each load or store of a page holds the mmaplock shared while it touches the memory, so
+ * invalidation (under the exclusive lock) cannot free a block under an access in flight.
  */
 public final class DaxMmap {
     private final Dax dax;
@@ -30,11 +29,7 @@ public final class DaxMmap {
             long index = pos / bs;
             int in = (int) (pos - index * bs);
             int n = Math.min(dst.remaining(), bs - in);
-            InstalledPage page = file.pages().lookup(index);
-            if (page == null) {
-                page = dax.faults().fault(file, index, false);
-            }
-            dst.put(dst.position(), page.memory(), in, n);
+            access(index, false, page -> dst.put(dst.position(), page.memory(), in, n));
             dst.position(dst.position() + n);
             pos += n;
         }
@@ -48,13 +43,33 @@ public final class DaxMmap {
             long index = pos / bs;
             int in = (int) (pos - index * bs);
             int n = Math.min(src.remaining(), bs - in);
-            InstalledPage page = file.pages().lookup(index);
-            if (page == null || !page.writable()) {
-                page = dax.faults().fault(file, index, true);
-            }
-            page.memory().put(in, src, src.position(), n);
+            access(index, true, page -> page.memory().put(in, src, src.position(), n));
             src.position(src.position() + n);
             pos += n;
+        }
+    }
+
+    /**
+     * Runs {@code access} on the page installed at {@code index}, faulting first where none
+     * (or, for a store, only the zero page) is installed. The access itself holds the mmaplock
+     * shared: invalidation takes it exclusive, so it waits for accesses in flight, as a TLB
+     * shootdown does, and no access reaches a block after it was freed. The fault runs without
+     * the lock (it takes it itself, exclusive when it must allocate).
+     */
+    private void access(long index, boolean store, java.util.function.Consumer<InstalledPage> access) {
+        Lock shared = file.mmapLock().readLock();
+        for (;;) {
+            shared.lock();
+            try {
+                InstalledPage page = file.pages().lookup(index);
+                if (page != null && (!store || page.writable())) {
+                    access.accept(page);
+                    return;
+                }
+            } finally {
+                shared.unlock();
+            }
+            dax.faults().fault(file, index, store);
         }
     }
 

@@ -10,9 +10,11 @@ import java.nio.ByteBuffer;
  * @param index     file page (= file block; a DAX page is one filesystem block)
  * @param memory    the device window of the block, or the shared read-only zero page
  * @param zeroPage  true for the shared zero page installed over a hole or unwritten block
+ * @param deviceBlock the device block whose memory this is, -1 for the zero page
  * @param sequence  the extent sequence number of the mapping it was installed from
  */
-public record InstalledPage(long index, ByteBuffer memory, boolean zeroPage, long sequence) {
+public record InstalledPage(long index, ByteBuffer memory, boolean zeroPage, long deviceBlock, long sequence) {
+    public static final long NO_BLOCK = -1;
 
     /** A store needs a page of its own: the zero page is shared and read-only. */
     public boolean writable() {

@@ -41,6 +41,11 @@ public final class InstalledPages {
         return removed;
     }
 
+    /** A snapshot of the installed pages, in file order (for checks and tests). */
+    public java.util.List<InstalledPage> snapshot() {
+        return java.util.List.copyOf(pages.values());
+    }
+
     public int size() {
         return pages.size();
     }

@@ -86,7 +86,8 @@ class DaxFaultRace2016Test {
             if (protection.faultLocking()) {
                 assertThat(writeFaultWaited).as("write fault waited for the exclusive mmaplock").isTrue();
                 assertThat(rig.metrics().retries()).as("EAGAIN retries").isEqualTo(1);
-                assertThat(readerSaw.get()).as("the read fault ran entirely before the write").isEqualTo(ZEROS);
+                assertThat(readerSaw.get()).as("the load saw the page before or after the write, never a mix")
+                        .satisfiesAnyOf(b -> assertThat(b).isEqualTo(ZEROS), b -> assertThat(b).isEqualTo(DATA));
                 assertThat(rig.metrics().invalidations()).as("allocation invalidated the zero page").isEqualTo(1);
             } else {
                 assertThat(rig.metrics().staleMappings()).as("the read fault's hole mapping went stale").isEqualTo(1);
