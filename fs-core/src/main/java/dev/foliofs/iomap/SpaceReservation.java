@@ -1,0 +1,51 @@
+package dev.foliofs.iomap;
+
+import dev.foliofs.core.Errno;
+import dev.foliofs.core.FsException;
+import dev.foliofs.volume.Volume;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Space promised to delayed allocations (invariant 7): a write that creates DELALLOC takes
+ * its blocks, plus an allowance for the extent records writeback will add, from here before
+ * it returns; writeback gives them back as it allocates. A write that would promise more than
+ * the allocator has free fails with ENOSPC at once, so writeback never meets ENOSPC.
+ *
+ * <p>Limit: metadata allocations made elsewhere (directories, inodes) do not consult this
+ * count; the allocator's node reserve covers tree growth, and the allowance per extent keeps
+ * headroom.
+ */
+public final class SpaceReservation {
+    /** Blocks promised for the extent-tree records (and splits) one delalloc run may need. */
+    public static final long METADATA_PER_RUN = 2;
+
+    private final Volume volume;
+    private long reserved;
+
+    public SpaceReservation(Volume volume, MeterRegistry registry) {
+        this.volume = volume;
+        Gauge.builder("foliofs.delalloc.reserved.blocks", this, SpaceReservation::reserved).register(registry);
+    }
+
+    /** Promises {@code dataBlocks} data blocks and one run's metadata; ENOSPC if not free. */
+    public synchronized void reserve(long dataBlocks) {
+        long need = dataBlocks + METADATA_PER_RUN;
+        long free = volume.read(() -> volume.allocator().freeBlocks());
+        if (free - reserved < need) {
+            throw new FsException(Errno.ENOSPC, "no space for " + dataBlocks + " blocks of delayed allocation ("
+                    + free + " free, " + reserved + " promised)");
+        }
+        reserved += need;
+    }
+
+    /** Gives back {@code dataBlocks} data blocks and {@code runs} runs' metadata. */
+    public synchronized void release(long dataBlocks, long runs) {
+        reserved -= dataBlocks + runs * METADATA_PER_RUN;
+        assert reserved >= 0 : reserved;
+    }
+
+    public synchronized long reserved() {
+        return reserved;
+    }
+}
