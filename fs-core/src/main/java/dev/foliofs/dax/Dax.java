@@ -58,15 +58,16 @@ public final class Dax {
     }
 
     /**
-     * The DAX state of {@code ino}, guarded by the in-core inode's {@code mmapLock}. The first
-     * caller's lock wins; later calls must pass the same lock.
+     * The DAX state of {@code ino}, guarded by the in-core inode's {@code mmapLock}. An inode
+     * that left memory and came back has a new lock: its old state is dropped (dropping
+     * installed pages is always safe, the next access faults them in again).
      */
     public DaxFile file(long ino, ReadWriteLock mmapLock) {
-        DaxFile file = files.computeIfAbsent(ino, i -> new DaxFile(i, mmapLock));
-        if (file.mmapLock() != mmapLock) {
-            throw new IllegalStateException("inode " + ino + " already has DAX state under another mmaplock");
+        DaxFile file = files.get(ino);
+        if (file != null && file.mmapLock() == mmapLock) {
+            return file;
         }
-        return file;
+        return files.compute(ino, (i, old) -> old != null && old.mmapLock() == mmapLock ? old : new DaxFile(i, mmapLock));
     }
 
     /** Drops the DAX state of an inode that is gone from memory (no mapping of it remains). */

@@ -33,6 +33,10 @@ public interface DaxExtents {
      *  Caller holds the mmaplock exclusive and has written or zeroed every byte of the range. */
     void convert(long ino, long fileBlock, long blocks);
 
+    /** Maps every hole of {@code [fileBlock, fileBlock + blocks)} to new UNWRITTEN blocks
+     *  (fallocate). Caller holds the mmaplock exclusive. */
+    void preallocate(long ino, long fileBlock, long blocks);
+
     /** Removes the mapping of {@code [fileBlock, fileBlock + blocks)} and frees its device
      *  blocks. Caller holds the mmaplock exclusive and has invalidated installed pages. */
     void unmap(long ino, long fileBlock, long blocks);

@@ -140,16 +140,50 @@ public final class DaxIo {
     }
 
     /**
-     * Truncates to {@code newSize}: the tail of the last block is zeroed in place (so a later
-     * extension reads zeros) and every block past it is invalidated and freed.
-     * {@code oldSize} bounds the work.
+     * Truncates the data to {@code newSize}: the tail of the block holding the new EOF is
+     * zeroed in place (so a later extension reads zeros) and every block past it, preallocated
+     * ones included, is invalidated and freed. Under the exclusive mmaplock.
      */
-    public void truncate(DaxFile file, long oldSize, long newSize) {
+    public void truncate(DaxFile file, long newSize) {
         int bs = dax.blockSize();
-        long oldEnd = (oldSize + bs - 1) / bs * bs;
-        if (newSize < oldEnd) {
-            punch(file, newSize, oldEnd - newSize);
+        long keep = (newSize + bs - 1) / bs;
+        Lock exclusive = file.mmapLock().writeLock();
+        exclusive.lock();
+        try {
+            zeroInPlace(file, newSize, keep * bs);
+            dax.invalidate(file, keep, Long.MAX_VALUE);
+            dax.extents().unmap(file.ino(), keep, Long.MAX_VALUE - keep);
+        } finally {
+            exclusive.unlock();
         }
+    }
+
+    /**
+     * Preallocates {@code [offset, offset + length)} (fallocate mode 0): holes become UNWRITTEN
+     * blocks, which read as zeros like the holes did, so installed zero pages stay right.
+     * Under the exclusive mmaplock, so no fault is between seeing a hole and allocating it.
+     */
+    public void preallocate(DaxFile file, long offset, long length) {
+        if (length <= 0) {
+            return;
+        }
+        int bs = dax.blockSize();
+        long first = offset / bs;
+        long last = (offset + length - 1) / bs;
+        Lock exclusive = file.mmapLock().writeLock();
+        exclusive.lock();
+        try {
+            dax.extents().preallocate(file.ino(), first, last - first + 1);
+        } finally {
+            exclusive.unlock();
+        }
+    }
+
+    /** Drops every installed page and block of an inode being freed. Nobody maps or opens it
+     *  any more, and the caller may be inside a Volume.update, so no mmaplock is taken. */
+    public void delete(DaxFile file) {
+        dax.invalidate(file, 0, Long.MAX_VALUE);
+        dax.extents().unmap(file.ino(), 0, Long.MAX_VALUE);
     }
 
     /** Zeros {@code [from, to)} (inside one block) where it is allocated and written. */

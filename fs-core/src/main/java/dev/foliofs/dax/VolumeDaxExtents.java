@@ -74,7 +74,7 @@ public final class VolumeDaxExtents implements DaxExtents {
         }));
     }
 
-    /** Maps every hole of {@code [fileBlock, fileBlock + blocks)} to new UNWRITTEN blocks (fallocate). */
+    @Override
     public void preallocate(long ino, long fileBlock, long blocks) {
         volume.update(() -> underIlock(ino, () -> {
             for (Extent e : extents.lookup(ino, fileBlock, blocks)) {
@@ -87,6 +87,16 @@ public final class VolumeDaxExtents implements DaxExtents {
             }
             return null;
         }));
+    }
+
+    /** Every extent of the inode, in file order (for fsync). Caller is inside Volume.read. */
+    public List<Extent> all(long ino) {
+        return extents.all(ino);
+    }
+
+    /** Device blocks mapped to the inode. Caller is inside Volume.read. */
+    public long mappedBlocks(long ino) {
+        return extents.mappedBlocks(ino);
     }
 
     /** The device block after the extent before {@code fileBlock}, so a growing file stays contiguous. */

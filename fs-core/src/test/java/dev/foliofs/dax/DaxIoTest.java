@@ -94,7 +94,7 @@ class DaxIoTest {
                     Arrays.fill(model, off, off + len, (byte) 0);
                 } else if (op == 7) {
                     long newSize = random.nextInt((int) size + 1);
-                    rig.dax.io().truncate(file, size, newSize);
+                    rig.dax.io().truncate(file, newSize);
                     Arrays.fill(model, (int) newSize, max, (byte) 0);
                     size = newSize;
                 } else if (size > 0) {

@@ -100,13 +100,9 @@ final class MemoryDaxExtents implements TestExtents {
 
     @Override
     public synchronized void unmap(long ino, long fileBlock, long blocks) {
-        TreeMap<Long, Block> map = blocks(ino);
-        for (long b = fileBlock; b < fileBlock + blocks; b++) {
-            Block old = map.remove(b);
-            if (old != null) {
-                freed.addLast(old.deviceBlock());
-            }
-        }
+        var range = blocks(ino).subMap(fileBlock, true, fileBlock + Math.min(blocks, Long.MAX_VALUE - fileBlock), false);
+        range.values().forEach(b -> freed.addLast(b.deviceBlock()));
+        range.clear();
         bump(ino);
     }
 

@@ -2,7 +2,5 @@ package dev.foliofs.dax;
 
 /** The extent seam as the DAX tests drive it: with fallocate and a block count for assertions. */
 interface TestExtents extends DaxExtents {
-    void preallocate(long ino, long fileBlock, long blocks);
-
     long allocatedBlocks(long ino);
 }
