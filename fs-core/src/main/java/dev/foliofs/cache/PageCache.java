@@ -314,14 +314,32 @@ public final class PageCache {
         return new ArrayList<>(tree.subMap(scanFrom, true, to, false).values());
     }
 
-    /** Drops all folios of an inode whose data is released (deleted file); returns dirty blocks dropped. */
+    /**
+     * Drops every folio of an inode that is being deleted; returns the dirty blocks dropped.
+     * Does not wait for writeback (the caller may hold the metadata lock that writeback's
+     * completion needs): IO in flight lands in blocks that the deletion frees, which stay
+     * busy until the deletion is durable.
+     */
     public int dropInode(long ino) {
-        int n = invalidate(ino, 0, Long.MAX_VALUE);
-        ConcurrentSkipListMap<Long, Folio> tree = files.get(ino);
-        if (tree != null && tree.isEmpty()) {
-            files.remove(ino, tree);
+        ConcurrentSkipListMap<Long, Folio> tree = files.remove(ino);
+        if (tree == null) {
+            return 0;
         }
-        return n;
+        int discarded = 0;
+        for (Folio f : tree.values()) {
+            f.lock();
+            try {
+                if (!f.evicted()) {
+                    discarded += Long.bitCount(f.takeDirty());
+                    bytes.addAndGet(-f.size());
+                    f.markEvicted();
+                    evictable.invalidate(f);
+                }
+            } finally {
+                f.unlock();
+            }
+        }
+        return discarded;
     }
 
     /** Number of folios cached (tests and stats). */

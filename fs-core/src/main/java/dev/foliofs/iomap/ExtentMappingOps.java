@@ -1,6 +1,8 @@
 package dev.foliofs.iomap;
 
 import dev.foliofs.alloc.SpaceAllocator;
+import dev.foliofs.core.Errno;
+import dev.foliofs.core.FsException;
 import dev.foliofs.extent.Extent;
 import dev.foliofs.extent.ExtentMap;
 import dev.foliofs.volume.Volume;
@@ -28,8 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * sum changes exactly when either changes: any change to what {@link #begin} would answer
  * makes every earlier mapping of the inode stale.
  *
- * <p><b>Locking.</b> Each inode's delalloc state has a monitor; it is taken before the volume
- * lock (the volume's exclusive metadata lock stands in for the ilock), never the other way.
+ * <p><b>Locking.</b> The volume's metadata lock is taken first (exclusive for changes: it
+ * stands in for the ilock, as every extent change runs under it), then the inode's delalloc
+ * monitor. Callers may already hold the metadata lock (a delete inside the vfs's update).
+ * {@link #valid} takes no lock. No method waits for a folio.
  */
 public final class ExtentMappingOps implements MappingOps {
     private final Volume volume;
@@ -93,25 +97,33 @@ public final class ExtentMappingOps implements MappingOps {
         long b1 = intent == Intent.WRITEBACK ? Long.MAX_VALUE / blockSize
                 : Math.max(b0 + 1, ceilDiv(offset + length, blockSize));
         Delalloc d = state(ino);
-        synchronized (d) {
-            if (intent == Intent.WRITEBACK) {
-                Map.Entry<Long, Long> run = runAt(d, b0);
-                if (run != null) {
-                    allocate(ino, d, run.getKey(), run.getKey() + run.getValue());
+        Mapping m = volume.read(() -> {
+            synchronized (d) {
+                Mapping found = lookup(ino, d, b0, b1);
+                if (intent == Intent.WRITE && found.type() == Mapping.Type.HOLE) {
+                    long blocks = found.length() / blockSize;
+                    reservation.reserve(blocks);
+                    d.runs.put(b0, blocks);
+                    mergeAround(d, b0);
+                    bumpDelalloc(d);
+                    return new Mapping(found.offset(), found.length(), Mapping.Type.DELALLOC, Mapping.NO_ADDRESS,
+                            Mapping.NEW, cookie(ino));
                 }
+                return found;
             }
-            Mapping m = volume.read(() -> lookup(ino, d, b0, b1));
-            if (intent == Intent.WRITE && m.type() == Mapping.Type.HOLE) {
-                long blocks = m.length() / blockSize;
-                reservation.reserve(blocks);
-                d.runs.put(b0, blocks);
-                mergeAround(d, b0);
-                bumpDelalloc(d);
-                return new Mapping(m.offset(), m.length(), Mapping.Type.DELALLOC, Mapping.NO_ADDRESS,
-                        Mapping.NEW, cookie(ino));
-            }
-            return m;
+        });
+        if (intent == Intent.WRITEBACK && m.type() == Mapping.Type.DELALLOC) {
+            m = volume.update(() -> {
+                synchronized (d) {
+                    Map.Entry<Long, Long> run = runAt(d, b0);
+                    if (run != null) {
+                        allocate(ino, d, run.getKey(), run.getKey() + run.getValue());
+                    }
+                    return lookup(ino, d, b0, b1);
+                }
+            });
         }
+        return m;
     }
 
     /** Mapping at b0 clipped to [b0, b1); caller holds the delalloc monitor and the volume lock. */
@@ -160,49 +172,33 @@ public final class ExtentMappingOps implements MappingOps {
     }
 
     /**
-     * Allocates the DELALLOC run [from, to) as UNWRITTEN extents in one metadata operation,
-     * placed after the extent that precedes it, and returns its reservation. Caller holds the
-     * delalloc monitor.
+     * Allocates the DELALLOC run [from, to) as UNWRITTEN extents, placed after the extent that
+     * precedes it, and returns its reservation. Caller runs inside {@code Volume.update} and
+     * holds the delalloc monitor.
      */
     private void allocate(long ino, Delalloc d, long from, long to) {
-        int made = volume.update(() -> {
-            SpaceAllocator alloc = volume.allocator();
-            long goal = 0;
-            if (from > 0) {
-                Extent prev = extents.extentAt(ino, from - 1);
-                if (!prev.isHole()) {
-                    goal = prev.deviceBlockOf(from - 1) + 1;
-                }
+        SpaceAllocator alloc = volume.allocator();
+        long goal = 0;
+        if (from > 0) {
+            Extent prev = extents.extentAt(ino, from - 1);
+            if (!prev.isHole()) {
+                goal = prev.deviceBlockOf(from - 1) + 1;
             }
-            long pos = from;
-            int n = 0;
-            while (pos < to) {
-                SpaceAllocator.Extent got = alloc.allocate(goal, 1, Math.min(to - pos, ExtentMap.MAX_LENGTH));
-                extents.insert(ino, new Extent(pos, got.start(), got.length(), true));
-                pos += got.length();
-                goal = got.end();
-                n++;
-            }
-            return n;
-        });
+        }
+        long pos = from;
+        int made = 0;
+        while (pos < to) {
+            SpaceAllocator.Extent got = alloc.allocate(goal, 1, Math.min(to - pos, ExtentMap.MAX_LENGTH));
+            extents.insert(ino, new Extent(pos, got.start(), got.length(), true));
+            pos += got.length();
+            goal = got.end();
+            made++;
+        }
         d.runs.remove(from);
         bumpDelalloc(d);
         reservation.release(to - from, 1);
         extentsAllocated.increment(made);
         blocksAllocated.increment(to - from);
-    }
-
-    /**
-     * IO into {@code [offset, offset + length)} completed: UNWRITTEN there becomes WRITTEN, in
-     * one metadata operation. Returns whether anything changed.
-     */
-    public boolean convertWritten(long ino, long offset, long length) {
-        long b0 = offset / blockSize;
-        long b1 = ceilDiv(offset + length, blockSize);
-        Delalloc d = state(ino);
-        synchronized (d) {
-            return volume.update(() -> extents.convert(ino, b0, b1 - b0));
-        }
     }
 
     /**
@@ -214,71 +210,63 @@ public final class ExtentMappingOps implements MappingOps {
      */
     public long convertWritten(long ino, List<long[]> ranges, long expect) {
         Delalloc d = state(ino);
-        synchronized (d) {
-            boolean unchanged = cookie(ino) == expect;
-            volume.update(() -> {
+        return volume.update(() -> {
+            synchronized (d) {
+                boolean unchanged = cookie(ino) == expect;
                 for (long[] r : ranges) {
                     long b0 = r[0] / blockSize;
                     extents.convert(ino, b0, ceilDiv(r[1], blockSize) - b0);
                 }
-                return null;
-            });
-            return unchanged ? cookie(ino) : -1;
-        }
+                return unchanged ? cookie(ino) : -1L;
+            }
+        });
     }
 
     /**
      * fallocate: gives every hole in blocks {@code [b0, b1)} UNWRITTEN extents (delalloc
-     * ranges keep their reservation and are allocated at writeback). ENOSPC leaves what was
-     * allocated before it mapped, as Linux does.
+     * ranges keep their reservation and are allocated at writeback), in one metadata
+     * operation: ENOSPC (counting space promised to delayed allocations as used) changes
+     * nothing.
      */
     public void allocateUnwritten(long ino, long b0, long b1) {
         Delalloc d = state(ino);
-        synchronized (d) {
-            List<long[]> holes = new ArrayList<>();
-            volume.read(() -> {
+        int made = volume.update(() -> {
+            synchronized (d) {
+                int n = 0;
+                long goal = 0;
                 for (Extent e : extents.lookup(ino, b0, b1 - b0)) {
-                    if (e.isHole()) {
-                        holes.add(new long[] {e.fileBlock(), e.fileEnd()});
-                    }
-                }
-                return null;
-            });
-            for (long[] h : holes) {
-                long pos = h[0];
-                while (pos < h[1]) {
-                    Map.Entry<Long, Long> run = runAt(d, pos);
-                    if (run != null) {
-                        pos = Math.min(h[1], run.getKey() + run.getValue());
+                    if (!e.isHole()) {
+                        goal = e.deviceBlock() + e.length();
                         continue;
                     }
-                    Long next = d.runs.higherKey(pos);
-                    long end = next == null ? h[1] : Math.min(h[1], next);
-                    long start = pos;
-                    long avail = volume.read(() -> volume.allocator().freeBlocks()) - reservation.reserved();
-                    if (avail < end - start) {
-                        throw new dev.foliofs.core.FsException(dev.foliofs.core.Errno.ENOSPC,
-                                "fallocate of " + (end - start) + " blocks with " + avail + " available");
-                    }
-                    int made = volume.update(() -> {
-                        long p = start;
-                        int n = 0;
-                        long goal = 0;
-                        while (p < end) {
+                    long pos = e.fileBlock();
+                    while (pos < e.fileEnd()) {
+                        Map.Entry<Long, Long> run = runAt(d, pos);
+                        if (run != null) {
+                            pos = Math.min(e.fileEnd(), run.getKey() + run.getValue());
+                            continue;
+                        }
+                        Long next = d.runs.higherKey(pos);
+                        long end = next == null ? e.fileEnd() : Math.min(e.fileEnd(), next);
+                        long avail = volume.allocator().freeBlocks() - reservation.reserved();
+                        if (avail < end - pos) {
+                            throw new FsException(Errno.ENOSPC, "fallocate of " + (end - pos) + " blocks with "
+                                    + avail + " available");
+                        }
+                        while (pos < end) {
                             SpaceAllocator.Extent got = volume.allocator().allocate(goal, 1,
-                                    Math.min(end - p, ExtentMap.MAX_LENGTH));
-                            extents.insert(ino, new Extent(p, got.start(), got.length(), true));
-                            p += got.length();
+                                    Math.min(end - pos, ExtentMap.MAX_LENGTH));
+                            extents.insert(ino, new Extent(pos, got.start(), got.length(), true));
+                            pos += got.length();
                             goal = got.end();
                             n++;
                         }
-                        return n;
-                    });
-                    extentsAllocated.increment(made);
-                    pos = end;
+                    }
                 }
+                return n;
             }
-        }
+        });
+        extentsAllocated.increment(made);
     }
 
     /**
@@ -290,38 +278,67 @@ public final class ExtentMappingOps implements MappingOps {
             return;
         }
         Delalloc d = state(ino);
-        synchronized (d) {
-            volume.update(() -> {
+        volume.update(() -> {
+            synchronized (d) {
                 for (SpaceAllocator.Extent run : extents.unmap(ino, b0, b1 - b0)) {
                     volume.allocator().free(run.start(), run.length());
                 }
+                long released = 0;
+                long runs = 0;
+                for (Map.Entry<Long, Long> e : new ArrayList<>(d.runs.entrySet())) {
+                    long s = e.getKey();
+                    long end = s + e.getValue();
+                    if (end <= b0 || s >= b1) {
+                        continue;
+                    }
+                    d.runs.remove(s);
+                    runs++;
+                    if (s < b0) {
+                        d.runs.put(s, b0 - s);
+                        runs--;
+                    }
+                    if (end > b1) {
+                        d.runs.put(b1, end - b1);
+                        runs--;
+                    }
+                    released += Math.min(end, b1) - Math.max(s, b0);
+                }
+                if (released > 0) {
+                    reservation.release(released, Math.max(0, runs));
+                    bumpDelalloc(d);
+                }
                 return null;
-            });
-            long released = 0;
-            long runs = 0;
-            for (Map.Entry<Long, Long> e : new ArrayList<>(d.runs.entrySet())) {
-                long s = e.getKey();
-                long end = s + e.getValue();
-                if (end <= b0 || s >= b1) {
-                    continue;
-                }
-                d.runs.remove(s);
-                runs++;
-                if (s < b0) {
-                    d.runs.put(s, b0 - s);
-                    runs--;
-                }
-                if (end > b1) {
-                    d.runs.put(b1, end - b1);
-                    runs--;
-                }
-                released += Math.min(end, b1) - Math.max(s, b0);
             }
-            if (released > 0 || runs != 0) {
-                reservation.release(released, Math.max(0, runs));
-                bumpDelalloc(d);
+        });
+    }
+
+    /**
+     * Speculative preallocation: reserves the holes of blocks {@code [b0, b1)} as DELALLOC.
+     * Returns whether anything was reserved; ENOSPC when the reservation does not fit.
+     */
+    public boolean reserveTail(long ino, long b0, long b1) {
+        Delalloc d = state(ino);
+        return volume.read(() -> {
+            synchronized (d) {
+                boolean any = false;
+                long pos = b0;
+                while (pos < b1) {
+                    Mapping m = lookup(ino, d, pos, b1);
+                    long n = m.length() / blockSize;
+                    if (m.type() == Mapping.Type.HOLE) {
+                        reservation.reserve(n);
+                        d.runs.put(pos, n);
+                        mergeAround(d, pos);
+                        any = true;
+                    }
+                    pos += n;
+                }
+                if (any) {
+                    bumpDelalloc(d);
+                }
+                return any;
             }
-        }
+        });
     }
 
     /** Forgets the in-memory state of an inode whose data is gone (after {@link #unmap} of all). */

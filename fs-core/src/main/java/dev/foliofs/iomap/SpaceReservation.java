@@ -28,10 +28,13 @@ public final class SpaceReservation {
         Gauge.builder("foliofs.delalloc.reserved.blocks", this, SpaceReservation::reserved).register(registry);
     }
 
-    /** Promises {@code dataBlocks} data blocks and one run's metadata; ENOSPC if not free. */
+    /**
+     * Promises {@code dataBlocks} data blocks and one run's metadata; ENOSPC if not free.
+     * Caller runs inside {@code Volume.read} or {@code Volume.update}.
+     */
     public synchronized void reserve(long dataBlocks) {
         long need = dataBlocks + METADATA_PER_RUN;
-        long free = volume.read(() -> volume.allocator().freeBlocks());
+        long free = volume.allocator().freeBlocks();
         if (free - reserved < need) {
             throw new FsException(Errno.ENOSPC, "no space for " + dataBlocks + " blocks of delayed allocation ("
                     + free + " free, " + reserved + " promised)");

@@ -1117,6 +1117,7 @@ public final class FoliofsFileSystem implements FileSystem {
             return;
         }
         data.syncAll();
+        data.close();
         volume.sync();
         closed = true;
         volume.close();
