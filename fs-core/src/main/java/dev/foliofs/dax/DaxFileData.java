@@ -11,6 +11,7 @@ import dev.foliofs.inode.InodeTable;
 import dev.foliofs.volume.Volume;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -21,8 +22,10 @@ import java.util.function.Supplier;
  * write is in device memory when it returns; {@link #fsync} makes it durable (msync of the
  * file's blocks, then the journal).
  *
- * <p>Select it with {@code FsOptions.withData(DaxFileData.factory(windows))}, where
- * {@code windows} maps the volume's device (the same file or block device node).
+ * <p>Select it with {@code FsOptions.withData(DaxFileData.factory(devicePath))} (the mount
+ * option {@code dax}): the device the volume was opened from (image file or block device node)
+ * is mapped at mount and unmapped at {@link #close}. {@code factory(windows)} takes a mapping
+ * the caller owns.
  *
  * <p>Locks as the seam's contract gives them: the vfs holds the iolock (and the mmaplock
  * exclusive for truncate and fallocate); {@link DaxIo} takes the mmaplock for each copy and
@@ -34,8 +37,15 @@ public final class DaxFileData implements FileData {
     private final InodeTable inodes;
     private final MappedWindows windows;
     private final int blockSize;
+    private final boolean ownsWindows;
 
     public DaxFileData(DataContext context, MappedWindows windows, DaxProtection protection, DaxHooks hooks) {
+        this(context, windows, false, protection, hooks);
+    }
+
+    private DaxFileData(DataContext context, MappedWindows windows, boolean ownsWindows, DaxProtection protection,
+                        DaxHooks hooks) {
+        this.ownsWindows = ownsWindows;
         this.volume = context.volume();
         this.inodes = context.inodes();
         this.windows = windows;
@@ -55,6 +65,29 @@ public final class DaxFileData implements FileData {
     public static FileData.Factory factory(MappedWindows windows) {
         Objects.requireNonNull(windows, "windows");
         return context -> new DaxFileData(context, windows, DaxProtection.ON, DaxHooks.NONE);
+    }
+
+    /**
+     * The DAX data path over {@code device} (the image file or block device node the volume is
+     * on), mapped read-write in 1 GiB windows when the filesystem is put together and unmapped
+     * when it closes. EIO if it cannot be mapped.
+     */
+    public static FileData.Factory factory(Path device) {
+        Objects.requireNonNull(device, "device");
+        return context -> {
+            MappedWindows windows;
+            try {
+                windows = MappedWindows.map(device, false);
+            } catch (IOException e) {
+                throw new FsException(Errno.EIO, "cannot map " + device + " for DAX: " + e.getMessage(), e);
+            }
+            try {
+                return new DaxFileData(context, windows, true, DaxProtection.ON, DaxHooks.NONE);
+            } catch (RuntimeException e) {
+                windows.close();
+                throw e;
+            }
+        };
     }
 
     /**
@@ -208,6 +241,14 @@ public final class DaxFileData implements FileData {
             windows.flush();
         } catch (IOException e) {
             throw new FsException(Errno.EIO, "flush of " + windows.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Unmount, after {@link #syncAll}: unmaps the device if this data path mapped it. */
+    @Override
+    public void close() {
+        if (ownsWindows) {
+            windows.close();
         }
     }
 

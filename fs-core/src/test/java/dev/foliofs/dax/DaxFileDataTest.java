@@ -83,6 +83,26 @@ class DaxFileDataTest {
     }
 
     @Test
+    void theFactoryOverADevicePathMapsItAtMountAndUnmapsAtClose() throws Exception {
+        Path other = TestImages.sparseImage("daxfs-path", BLOCKS * BLOCK);
+        InMemoryVolume v = InMemoryVolume.create(BLOCKS, BLOCK);
+        FoliofsFileSystem.createRoot(v, 0, 0, 0755, 1);
+        FoliofsFileSystem pathFs = FoliofsFileSystem.open(v, FsOptions.defaults().withData(DaxFileData.factory(other)));
+        try (FileSystem.OpenFile f = pathFs.create(Caller.ROOT, FileSystem.ROOT_INO, "p", 0644, 2)) {
+            f.write(0, ByteBuffer.wrap(new byte[] {1, 2, 3}));
+            f.fsync(false);
+            Extent e = v.read(() -> pathFs.extentMap().all(f.ino())).get(0);
+            try (MappedWindows check = MappedWindows.map(other, true)) {
+                assertThat(TestImages.read(check, e.deviceBlock() * BLOCK, 3)).containsExactly(1, 2, 3);
+            }
+        } finally {
+            pathFs.close();
+            TestImages.delete(other);
+        }
+        assertThat(pathFs.fileData()).isInstanceOf(DaxFileData.class);
+    }
+
+    @Test
     void aStoreThroughTheMappingIsSeenByRead2AndTruncateInvalidatesIt() {
         try (FileSystem.OpenFile f = fs.create(Caller.ROOT, FileSystem.ROOT_INO, "m", 0644, 2)) {
             f.truncate(Caller.ROOT, 2 * BLOCK);
