@@ -114,7 +114,12 @@ public final class Dax {
 
     /** True if {@code mapping} may still be used: its sequence is current, or checking is off. */
     boolean valid(long ino, DaxMapping mapping) {
-        if (!protection.sequenceCheck() || mapping.sequence() == extents.sequence(ino)) {
+        return valid(ino, mapping.sequence());
+    }
+
+    /** True if a mapping made at {@code sequence} may still be used; a stale one is counted. */
+    boolean valid(long ino, long sequence) {
+        if (!protection.sequenceCheck() || sequence == extents.sequence(ino)) {
             return true;
         }
         metrics.stale();

@@ -1,5 +1,8 @@
 package dev.foliofs.dax;
 
+import dev.foliofs.iomap.Intent;
+import dev.foliofs.iomap.Mapping;
+import dev.foliofs.iomap.MappingIter;
 import java.nio.ByteBuffer;
 import java.util.concurrent.locks.Lock;
 
@@ -7,8 +10,9 @@ import java.util.concurrent.locks.Lock;
  * read(2) and write(2) under direct access: bytes go straight between the caller's buffer and
  * the device windows, mapping by mapping.
  *
- * <p>Each step maps the rest of the range once, then locks and validates the mapping against
- * the extent sequence number before copying (invariant 1): a fault may have allocated or
+ * <p>Both drive the iomap {@link MappingIter} over {@link DaxMappingOps}. Each step maps the
+ * rest of the range once, then locks and validates the mapping against the extent sequence
+ * number before copying (invariant 1): a fault may have allocated or
  * converted blocks in between, and a stale UNWRITTEN mapping would make a write zero data
  * that is already there. A stale mapping is dropped and the range mapped again. The check and
  * the copy run under the mmaplock (shared for a copy into allocated blocks, exclusive for a
@@ -20,41 +24,36 @@ import java.util.concurrent.locks.Lock;
  */
 public final class DaxIo {
     private final Dax dax;
+    private final DaxMappingOps ops;
 
     DaxIo(Dax dax) {
         this.dax = dax;
+        this.ops = new DaxMappingOps(dax);
     }
 
     /** Reads {@code dst.remaining()} bytes at {@code offset}; holes and unwritten blocks read as zeros. */
     public void read(DaxFile file, long offset, ByteBuffer dst) {
         long ino = file.ino();
-        int bs = dax.blockSize();
-        long pos = offset;
         int total = dst.remaining();
-        while (dst.hasRemaining()) {
-            long block = pos / bs;
-            long lastBlock = (pos + dst.remaining() - 1) / bs;
-            DaxMapping m = dax.extents().map(ino, block, lastBlock - block + 1);
-            dax.hooks().reached(DaxPoint.COPY_MAPPED, ino, block);
+        MappingIter it = new MappingIter(ops, ino, offset, total, Intent.READ, null);
+        while (it.next()) {
+            Mapping m = it.mapping();
+            dax.hooks().reached(DaxPoint.COPY_MAPPED, ino, it.pos() / dax.blockSize());
             Lock shared = file.mmapLock().readLock();
             shared.lock();
             try {
-                if (!dax.valid(ino, m)) {
+                if (!ops.valid(ino, m)) {
+                    it.markStale();
+                    it.processed(0);
                     continue;
                 }
-                long end = Math.min(pos + dst.remaining(), m.endBlock() * bs);
-                while (pos < end) {
-                    long b = pos / bs;
-                    int in = (int) (pos - b * bs);
-                    int n = (int) Math.min(end - pos, bs - in);
-                    if (m.state() == BlockState.WRITTEN) {
-                        dst.put(dst.position(), dax.block(m.deviceBlockOf(b)), in, n);
-                    } else {
-                        dst.put(dst.position(), dax.zeroPage(), 0, n);
-                    }
-                    dst.position(dst.position() + n);
-                    pos += n;
+                int n = (int) it.length();
+                if (m.holdsData()) {
+                    copyOut(m.addressOf(it.pos()), dst, n);
+                } else {
+                    fillZeros(dst, n);
                 }
+                it.processed(n);
             } finally {
                 shared.unlock();
             }
@@ -65,47 +64,100 @@ public final class DaxIo {
     /**
      * Writes {@code src.remaining()} bytes at {@code offset}, allocating holes and converting
      * unwritten blocks on the way (zeroing the parts of those blocks the write does not cover).
-     * Throws FsException(ENOSPC) if space runs out; bytes before that point are written.
+     * Throws FsException(ENOSPC) if space runs out; bytes before that point are written
+     * ({@code src}'s position tells how many).
      */
     public void write(DaxFile file, long offset, ByteBuffer src) {
         long ino = file.ino();
         int bs = dax.blockSize();
-        long pos = offset;
         int total = src.remaining();
-        while (src.hasRemaining()) {
+        MappingIter it = new MappingIter(ops, ino, offset, total, Intent.WRITE, null);
+        while (it.next()) {
+            Mapping m = it.mapping();
+            long pos = it.pos();
             long block = pos / bs;
-            long lastBlock = (pos + src.remaining() - 1) / bs;
-            DaxMapping m = dax.extents().map(ino, block, lastBlock - block + 1);
             dax.hooks().reached(DaxPoint.COPY_MAPPED, ino, block);
-            boolean allocating = m.state() != BlockState.WRITTEN;
+            boolean allocating = m.type() != Mapping.Type.WRITTEN;
             Lock lock = allocating ? file.mmapLock().writeLock() : file.mmapLock().readLock();
             lock.lock();
             try {
-                if (!dax.valid(ino, m)) {
+                if (!ops.valid(ino, m)) {
+                    it.markStale();
+                    it.processed(0);
                     continue;
                 }
                 if (!allocating) {
-                    pos = copyIn(m, pos, src);
+                    int n = (int) it.length();
+                    copyIn(m.addressOf(pos), src, n);
+                    it.processed(n);
                     continue;
                 }
-                DaxMapping backing = m.state() == BlockState.HOLE ? dax.extents().allocate(ino, block, m.blocks()) : m;
-                long start = pos;
-                long end = Math.min(pos + src.remaining(), backing.endBlock() * bs);
+                long endBlock = (pos + it.length() + bs - 1) / bs;
+                long device;
+                long blocks;
+                if (m.type() == Mapping.Type.HOLE) {
+                    DaxMapping allocated = dax.extents().allocate(ino, block, endBlock - block);
+                    device = allocated.deviceBlock();
+                    blocks = allocated.blocks(); // may be fewer: the iterator maps the rest
+                } else {
+                    device = m.addressOf(block * bs) / bs;
+                    blocks = endBlock - block;
+                }
+                long end = Math.min(pos + it.length(), (block + blocks) * bs);
+                long lastBlock = (end + bs - 1) / bs;
                 // Unwritten blocks read as zeros: what this write does not cover must be zero
                 // on the device before the blocks are converted (invariant 2).
-                dax.zero(backing.deviceBlockOf(block), 0, (int) (start - block * bs));
-                long endBlock = (end + bs - 1) / bs;
-                int tail = (int) (endBlock * bs - end);
-                dax.zero(backing.deviceBlockOf(endBlock - 1), bs - tail, tail);
-                pos = copyIn(backing, pos, src, end);
-                dax.persist(backing.deviceBlockOf(block), endBlock - block);
-                dax.extents().convert(ino, block, endBlock - block);
-                dax.invalidate(file, block, endBlock);
+                dax.zero(device, 0, (int) (pos - block * bs));
+                int tail = (int) (lastBlock * bs - end);
+                dax.zero(device + (lastBlock - 1 - block), bs - tail, tail);
+                copyIn(device * bs + (pos - block * bs), src, (int) (end - pos));
+                dax.persist(device, lastBlock - block);
+                dax.extents().convert(ino, block, lastBlock - block);
+                dax.invalidate(file, block, lastBlock);
+                it.processed(end - pos);
             } finally {
                 lock.unlock();
             }
         }
         dax.metrics().written(total);
+    }
+
+    private void fillZeros(ByteBuffer dst, int n) {
+        ByteBuffer zeros = dax.zeroPage();
+        while (n > 0) {
+            int k = Math.min(n, zeros.capacity());
+            dst.put(dst.position(), zeros, 0, k);
+            dst.position(dst.position() + k);
+            n -= k;
+        }
+    }
+
+    /** Copies {@code n} bytes from device address {@code address} into {@code dst}, block by block. */
+    private void copyOut(long address, ByteBuffer dst, int n) {
+        int bs = dax.blockSize();
+        while (n > 0) {
+            long b = address / bs;
+            int in = (int) (address - b * bs);
+            int k = Math.min(n, bs - in);
+            dst.put(dst.position(), dax.block(b), in, k);
+            dst.position(dst.position() + k);
+            address += k;
+            n -= k;
+        }
+    }
+
+    /** Copies {@code n} bytes of {@code src} to device address {@code address}, block by block. */
+    private void copyIn(long address, ByteBuffer src, int n) {
+        int bs = dax.blockSize();
+        while (n > 0) {
+            long b = address / bs;
+            int in = (int) (address - b * bs);
+            int k = Math.min(n, bs - in);
+            dax.block(b).put(in, src, src.position(), k);
+            src.position(src.position() + k);
+            address += k;
+            n -= k;
+        }
     }
 
     /**
@@ -197,22 +249,5 @@ public final class DaxIo {
         if (m.state() == BlockState.WRITTEN) {
             dax.zero(m.deviceBlockOf(block), (int) (from - block * bs), (int) (to - from));
         }
-    }
-
-    private long copyIn(DaxMapping m, long pos, ByteBuffer src) {
-        return copyIn(m, pos, src, Math.min(pos + src.remaining(), m.endBlock() * dax.blockSize()));
-    }
-
-    private long copyIn(DaxMapping m, long pos, ByteBuffer src, long end) {
-        int bs = dax.blockSize();
-        while (pos < end) {
-            long b = pos / bs;
-            int in = (int) (pos - b * bs);
-            int n = (int) Math.min(end - pos, bs - in);
-            dax.block(m.deviceBlockOf(b)).put(in, src, src.position(), n);
-            src.position(src.position() + n);
-            pos += n;
-        }
-        return pos;
     }
 }
