@@ -1,5 +1,7 @@
 package dev.foliofs.dax;
 
+import dev.foliofs.core.Errno;
+import dev.foliofs.core.FsException;
 import java.util.concurrent.locks.Lock;
 
 /**
@@ -33,8 +35,9 @@ public final class DaxFaults {
      * Handles a fault on file page {@code index} of {@code file} and returns the page now
      * installed there: for a read, the block's memory or the zero page; for a write, the block's
      * memory (allocated and zeroed if it was a hole, zeroed and converted if unwritten).
-     * The caller holds no mmaplock. The caller must have checked {@code index} against the file
-     * size (a fault beyond EOF is SIGBUS, decided above this layer).
+     * The caller holds no mmaplock. A page at or past EOF (when the file is
+     * {@link DaxFile#boundBy bound} by its size) fails with FsException(ENXIO), the SIGBUS of
+     * a real mapping.
      */
     public InstalledPage fault(DaxFile file, long index, boolean write) {
         dax.metrics().fault(write);
@@ -76,6 +79,9 @@ public final class DaxFaults {
      */
     private InstalledPage resolve(DaxFile file, long index, boolean write, boolean allocOk) {
         long ino = file.ino();
+        if (file.pastEof(index, dax.blockSize())) {
+            throw new FsException(Errno.ENXIO, "SIGBUS: inode " + ino + " page " + index + " is past EOF");
+        }
         for (;;) {
             DaxMapping m = dax.extents().map(ino, index, 1);
             if (m.state() == BlockState.WRITTEN) {

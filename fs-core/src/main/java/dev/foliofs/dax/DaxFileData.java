@@ -109,7 +109,11 @@ public final class DaxFileData implements FileData {
 
     /** The DAX state of {@code inode}, under the in-core inode's own mmaplock. */
     public DaxFile file(Inode inode) {
-        return dax.file(inode.ino(), inode.mmaplock);
+        DaxFile file = dax.file(inode.ino(), inode.mmaplock);
+        if (!file.bounded()) {
+            file.boundBy(() -> inode.record().size());
+        }
+        return file;
     }
 
     /** A shared memory mapping of the file, as mmap(2) of a DAX file gives a process. */

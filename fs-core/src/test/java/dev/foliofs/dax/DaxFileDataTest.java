@@ -124,6 +124,19 @@ class DaxFileDataTest {
     }
 
     @Test
+    void aFaultPastEndOfFileIsSigbusAndAllocatesNothing() {
+        try (FileSystem.OpenFile f = fs.create(Caller.ROOT, FileSystem.ROOT_INO, "eof", 0644, 2)) {
+            f.write(0, ByteBuffer.wrap(new byte[10]));
+            DaxMmap mmap = data().mmap(inode(f.ino()));
+            mmap.store(BLOCK - 1, new byte[] {1}); // inside the EOF page: allowed, as on a real mapping
+            FsException e = org.junit.jupiter.api.Assertions.assertThrows(FsException.class,
+                    () -> mmap.store(BLOCK, new byte[] {1}));
+            assertThat(e.errno()).isEqualTo(Errno.ENXIO);
+            assertThat(data().blocks(inode(f.ino()))).isEqualTo(1);
+        }
+    }
+
+    @Test
     void unlinkFreesTheBlocksAndFallocateModesBehave() {
         long freeBefore = fs.statfs().freeBlocks();
         try (FileSystem.OpenFile f = fs.create(Caller.ROOT, FileSystem.ROOT_INO, "u", 0644, 2)) {
