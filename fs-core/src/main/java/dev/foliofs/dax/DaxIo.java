@@ -112,6 +112,7 @@ public final class DaxIo {
                 dax.zero(device + (lastBlock - 1 - block), bs - tail, tail);
                 copyIn(device * bs + (pos - block * bs), src, (int) (end - pos));
                 dax.persist(device, lastBlock - block);
+                dax.hooks().reached(DaxPoint.BEFORE_CONVERT, ino, block);
                 dax.extents().convert(ino, block, lastBlock - block);
                 dax.invalidate(file, block, lastBlock);
                 it.processed(end - pos);

@@ -13,5 +13,8 @@ public enum DaxPoint {
     /** A fault holds a mapping of an allocated block and is about to install it. */
     FAULT_BEFORE_INSTALL,
     /** A read or write has mapped part of its range and is about to lock and copy. */
-    COPY_MAPPED
+    COPY_MAPPED,
+    /** A write has copied its data into newly allocated or unwritten blocks and made it durable;
+     *  it holds the mmaplock exclusive and is about to record the blocks as written. */
+    BEFORE_CONVERT
 }
