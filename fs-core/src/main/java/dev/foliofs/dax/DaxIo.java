@@ -1,5 +1,7 @@
 package dev.foliofs.dax;
 
+import dev.foliofs.core.Errno;
+import dev.foliofs.core.FsException;
 import dev.foliofs.iomap.Intent;
 import dev.foliofs.iomap.Mapping;
 import dev.foliofs.iomap.MappingIter;
@@ -133,31 +135,29 @@ public final class DaxIo {
         }
     }
 
-    /** Copies {@code n} bytes from device address {@code address} into {@code dst}, block by block. */
+    /** Copies {@code n} bytes from device address {@code address} into {@code dst} (no allocation). */
     private void copyOut(long address, ByteBuffer dst, int n) {
-        int bs = dax.blockSize();
-        while (n > 0) {
-            long b = address / bs;
-            int in = (int) (address - b * bs);
-            int k = Math.min(n, bs - in);
-            dst.put(dst.position(), dax.block(b), in, k);
-            dst.position(dst.position() + k);
-            address += k;
-            n -= k;
+        int limit = dst.limit();
+        dst.limit(dst.position() + n);
+        try {
+            dax.windows().read(address, dst);
+        } catch (java.io.IOException e) {
+            throw new FsException(Errno.EIO, "DAX read of " + n + " bytes at device " + address + ": " + e.getMessage(), e);
+        } finally {
+            dst.limit(limit);
         }
     }
 
-    /** Copies {@code n} bytes of {@code src} to device address {@code address}, block by block. */
+    /** Copies {@code n} bytes of {@code src} to device address {@code address} (no allocation). */
     private void copyIn(long address, ByteBuffer src, int n) {
-        int bs = dax.blockSize();
-        while (n > 0) {
-            long b = address / bs;
-            int in = (int) (address - b * bs);
-            int k = Math.min(n, bs - in);
-            dax.block(b).put(in, src, src.position(), k);
-            src.position(src.position() + k);
-            address += k;
-            n -= k;
+        int limit = src.limit();
+        src.limit(src.position() + n);
+        try {
+            dax.windows().write(address, src);
+        } catch (java.io.IOException e) {
+            throw new FsException(Errno.EIO, "DAX write of " + n + " bytes at device " + address + ": " + e.getMessage(), e);
+        } finally {
+            src.limit(limit);
         }
     }
 
