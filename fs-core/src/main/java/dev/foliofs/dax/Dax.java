@@ -107,9 +107,14 @@ public final class Dax {
         return hooks;
     }
 
-    /** The shared zero page (read-only, one block of zeros). */
+    /** The shared zero page (read-only, one block of zeros), as a buffer of its own to install. */
     ByteBuffer zeroPage() {
         return zeroPage.duplicate();
+    }
+
+    /** The zero page itself, for absolute-index copies only (they leave its position alone). */
+    ByteBuffer zeros() {
+        return zeroPage;
     }
 
     /** True if {@code mapping} may still be used: its sequence is current, or checking is off. */

@@ -126,7 +126,7 @@ public final class DaxIo {
     }
 
     private void fillZeros(ByteBuffer dst, int n) {
-        ByteBuffer zeros = dax.zeroPage();
+        ByteBuffer zeros = dax.zeros();
         while (n > 0) {
             int k = Math.min(n, zeros.capacity());
             dst.put(dst.position(), zeros, 0, k);
