@@ -3,6 +3,7 @@ package dev.foliofs.dax;
 import dev.foliofs.core.Errno;
 import dev.foliofs.core.FsException;
 import dev.foliofs.device.MappedWindows;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -48,6 +49,9 @@ public final class Dax {
         this.hooks = hooks;
         this.metrics = new DaxMetrics(registry);
         this.zeroPage = ByteBuffer.allocateDirect(blockSize).asReadOnlyBuffer();
+        Gauge.builder("foliofs.dax.installed.pages", files, Dax::installedPages)
+                .description("pages installed in DAX mappings (the page-table entries of every mapped file)")
+                .register(registry);
         this.faults = new DaxFaults(this);
         this.io = new DaxIo(this);
     }
@@ -68,6 +72,14 @@ public final class Dax {
             return file;
         }
         return files.compute(ino, (i, old) -> old != null && old.mmapLock() == mmapLock ? old : new DaxFile(i, mmapLock));
+    }
+
+    private static double installedPages(ConcurrentHashMap<Long, DaxFile> files) {
+        long n = 0;
+        for (DaxFile f : files.values()) {
+            n += f.pages().size();
+        }
+        return n;
     }
 
     /** Drops the DAX state of an inode that is gone from memory (no mapping of it remains). */

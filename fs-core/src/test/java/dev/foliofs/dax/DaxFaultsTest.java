@@ -36,6 +36,8 @@ class DaxFaultsTest {
         assertThat(rig.extents.allocatedBlocks(INO)).isZero();
         assertThat(rig.metrics().zeroPages()).isEqualTo(1);
         assertThat(rig.metrics().faults()).isEqualTo(1);
+        assertThat(rig.registry.get("foliofs.dax.installed.pages").gauge().value()).isEqualTo(1.0);
+        assertThat(rig.registry.get("foliofs.dax.faults").tag("kind", "read").counter().count()).isEqualTo(1.0);
     }
 
     @Test
