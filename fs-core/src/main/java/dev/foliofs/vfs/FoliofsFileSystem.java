@@ -788,7 +788,20 @@ public final class FoliofsFileSystem implements FileSystem {
 
     @Override
     public OpenFile open(Caller caller, long ino, int flags) {
-        return tx(() -> openInTx(caller, inodes.get(ino), flags, false));
+        return truncateOnOpen(caller, tx(() -> openInTx(caller, inodes.get(ino), flags, false)));
+    }
+
+    /** O_TRUNC of a regular file (write permission was checked at open); closes the handle if it fails. */
+    private Handle truncateOnOpen(Caller caller, Handle h) {
+        if ((h.flags & O_TRUNC) != 0 && h.inode.record().isRegular()) {
+            try {
+                truncate(caller, h.inode, 0);
+            } catch (RuntimeException e) {
+                h.close();
+                throw e;
+            }
+        }
+        return h;
     }
 
     private Handle openInTx(Caller caller, Inode inode, int flags, boolean created) {
@@ -840,10 +853,7 @@ public final class FoliofsFileSystem implements FileSystem {
             Inode child = createNode(caller, parent, name, S_IFREG | (mode & 07777), 0, null);
             return openInTx(caller, child, flags, true);
         });
-        if ((flags & O_TRUNC) != 0 && h.inode.record().isRegular() && (flags & O_ACCMODE) != O_RDONLY) {
-            truncate(caller, h.inode, 0);
-        }
-        return h;
+        return truncateOnOpen(caller, h);
     }
 
     /** One open descriptor. */
