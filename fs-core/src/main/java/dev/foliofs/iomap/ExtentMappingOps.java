@@ -48,6 +48,8 @@ public final class ExtentMappingOps implements MappingOps {
     /** In-memory delayed allocations of one inode: block runs start -> length. */
     private static final class Delalloc {
         final NavigableMap<Long, Long> runs = new TreeMap<>();
+        /** Metadata allowance held for the runs; given back when the last run goes. */
+        long metadata;
         volatile long sequence;
     }
 
@@ -103,6 +105,7 @@ public final class ExtentMappingOps implements MappingOps {
                 if (intent == Intent.WRITE && found.type() == Mapping.Type.HOLE) {
                     long blocks = found.length() / blockSize;
                     reservation.reserve(blocks);
+                    d.metadata += SpaceReservation.METADATA_PER_RUN;
                     d.runs.put(b0, blocks);
                     mergeAround(d, b0);
                     bumpDelalloc(d);
@@ -113,17 +116,31 @@ public final class ExtentMappingOps implements MappingOps {
             }
         });
         if (intent == Intent.WRITEBACK && m.type() == Mapping.Type.DELALLOC) {
-            m = volume.update(() -> {
-                synchronized (d) {
-                    Map.Entry<Long, Long> run = runAt(d, b0);
-                    if (run != null) {
-                        allocate(ino, d, run.getKey(), run.getKey() + run.getValue());
-                    }
-                    return lookup(ino, d, b0, b1);
+            try {
+                m = allocateAt(ino, d, b0, b1);
+            } catch (FsException e) {
+                if (e.errno() != Errno.ENOSPC) {
+                    throw e;
                 }
-            });
+                // the space is promised but may be busy (freed by a transaction not yet
+                // durable): make it durable and try once more
+                volume.sync();
+                m = allocateAt(ino, d, b0, b1);
+            }
         }
         return m;
+    }
+
+    private Mapping allocateAt(long ino, Delalloc d, long b0, long b1) {
+        return volume.update(() -> {
+            synchronized (d) {
+                Map.Entry<Long, Long> run = runAt(d, b0);
+                if (run != null) {
+                    allocate(ino, d, run.getKey(), run.getKey() + run.getValue());
+                }
+                return lookup(ino, d, b0, b1);
+            }
+        });
     }
 
     /** Mapping at b0 clipped to [b0, b1); caller holds the delalloc monitor and the volume lock. */
@@ -148,6 +165,16 @@ public final class ExtentMappingOps implements MappingOps {
             end = Math.min(end, next);
         }
         return new Mapping(b0 * blockSize, (end - b0) * blockSize, Mapping.Type.HOLE, Mapping.NO_ADDRESS, 0, cookie);
+    }
+
+    /** Gives back data blocks of runs that left DELALLOC; the metadata allowance goes with the last run. */
+    private void releaseData(Delalloc d, long blocks) {
+        long meta = 0;
+        if (d.runs.isEmpty()) {
+            meta = d.metadata;
+            d.metadata = 0;
+        }
+        reservation.release(blocks, meta);
     }
 
     private static Map.Entry<Long, Long> runAt(Delalloc d, long block) {
@@ -196,7 +223,7 @@ public final class ExtentMappingOps implements MappingOps {
         }
         d.runs.remove(from);
         bumpDelalloc(d);
-        reservation.release(to - from, 1);
+        releaseData(d, to - from);
         extentsAllocated.increment(made);
         blocksAllocated.increment(to - from);
     }
@@ -248,7 +275,7 @@ public final class ExtentMappingOps implements MappingOps {
                         }
                         Long next = d.runs.higherKey(pos);
                         long end = next == null ? e.fileEnd() : Math.min(e.fileEnd(), next);
-                        long avail = volume.allocator().freeBlocks() - reservation.reserved();
+                        long avail = reservation.unpromised();
                         if (avail < end - pos) {
                             throw new FsException(Errno.ENOSPC, "fallocate of " + (end - pos) + " blocks with "
                                     + avail + " available");
@@ -284,7 +311,6 @@ public final class ExtentMappingOps implements MappingOps {
                     volume.allocator().free(run.start(), run.length());
                 }
                 long released = 0;
-                long runs = 0;
                 for (Map.Entry<Long, Long> e : new ArrayList<>(d.runs.entrySet())) {
                     long s = e.getKey();
                     long end = s + e.getValue();
@@ -292,19 +318,16 @@ public final class ExtentMappingOps implements MappingOps {
                         continue;
                     }
                     d.runs.remove(s);
-                    runs++;
                     if (s < b0) {
                         d.runs.put(s, b0 - s);
-                        runs--;
                     }
                     if (end > b1) {
                         d.runs.put(b1, end - b1);
-                        runs--;
                     }
                     released += Math.min(end, b1) - Math.max(s, b0);
                 }
                 if (released > 0) {
-                    reservation.release(released, Math.max(0, runs));
+                    releaseData(d, released);
                     bumpDelalloc(d);
                 }
                 return null;
@@ -327,6 +350,7 @@ public final class ExtentMappingOps implements MappingOps {
                     long n = m.length() / blockSize;
                     if (m.type() == Mapping.Type.HOLE) {
                         reservation.reserve(n);
+                        d.metadata += SpaceReservation.METADATA_PER_RUN;
                         d.runs.put(pos, n);
                         mergeAround(d, pos);
                         any = true;
@@ -350,7 +374,8 @@ public final class ExtentMappingOps implements MappingOps {
                 for (long len : d.runs.values()) {
                     blocks += len;
                 }
-                reservation.release(blocks, d.runs.size());
+                reservation.release(blocks, d.metadata);
+                d.metadata = 0;
                 d.runs.clear();
             }
         }

@@ -1,5 +1,7 @@
 package dev.foliofs.iomap;
 
+import dev.foliofs.alloc.FreeSpace;
+import dev.foliofs.alloc.SpaceAllocator;
 import dev.foliofs.core.Errno;
 import dev.foliofs.core.FsException;
 import dev.foliofs.volume.Volume;
@@ -34,7 +36,7 @@ public final class SpaceReservation {
      */
     public synchronized void reserve(long dataBlocks) {
         long need = dataBlocks + METADATA_PER_RUN;
-        long free = volume.allocator().freeBlocks();
+        long free = allocatable();
         if (free - reserved < need) {
             throw new FsException(Errno.ENOSPC, "no space for " + dataBlocks + " blocks of delayed allocation ("
                     + free + " free, " + reserved + " promised)");
@@ -42,9 +44,28 @@ public final class SpaceReservation {
         reserved += need;
     }
 
-    /** Gives back {@code dataBlocks} data blocks and {@code runs} runs' metadata. */
-    public synchronized void release(long dataBlocks, long runs) {
-        reserved -= dataBlocks + runs * METADATA_PER_RUN;
+    /**
+     * Blocks data allocation can ever get: free blocks (busy ones included: they become
+     * allocatable once their transaction is durable, and writeback syncs to get them) minus
+     * the allocator's node reserve, which data never gets.
+     */
+    public long allocatable() {
+        SpaceAllocator a = volume.allocator();
+        long free = a.freeBlocks();
+        if (a instanceof FreeSpace fs) {
+            free -= fs.reservedBlocks();
+        }
+        return free;
+    }
+
+    /** Blocks neither allocated nor promised; caller runs inside {@code Volume.read/update}. */
+    public synchronized long unpromised() {
+        return allocatable() - reserved;
+    }
+
+    /** Gives back {@code dataBlocks} data blocks and {@code metadataBlocks} of metadata allowance. */
+    public synchronized void release(long dataBlocks, long metadataBlocks) {
+        reserved -= dataBlocks + metadataBlocks;
         assert reserved >= 0 : reserved;
     }
 

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * order. For each: lock it, take its dirty bits, mark it under writeback, unlock it; map each
  * dirty run through a {@link WritebackContext} (which caches a mapping and validates it before
  * every use, invariant 1); write the bytes. After a batch, the completed IO is accounted in
- * one metadata operation (UNWRITTEN becomes WRITTEN, invariant 2) and only then do the folios
+ * one metadata operation after a device flush (UNWRITTEN becomes WRITTEN only once the data is
+ * durable, invariant 2, whatever order the journal commits in) and only then do the folios
  * leave writeback, so a folio whose data is on disk but not yet visible through the extent
  * map stays pinned and cannot be evicted.
  *
@@ -405,11 +406,14 @@ public final class Writeback implements AutoCloseable {
         try {
             InjectionPoints.hit(COMPLETE, ino, batch.folios.get(0).offset());
             if (!batch.unwritten.isEmpty()) {
+                // the data must be durable before the extent map says it is there: otherwise a
+                // crash after the conversion commits would show old device contents
+                volume.device().flush();
                 long cookie = ops.convertWritten(ino, batch.unwritten, wpc.cookie());
                 wpc.completed(cookie);
                 conversions.increment(batch.unwritten.size());
             }
-        } catch (FsException e) {
+        } catch (FsException | IOException e) {
             recordError(ino, e);
         } finally {
             for (Folio f : batch.folios) {

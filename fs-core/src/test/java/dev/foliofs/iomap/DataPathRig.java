@@ -1,7 +1,5 @@
 package dev.foliofs.iomap;
 
-import dev.foliofs.alloc.SpaceAllocator;
-import dev.foliofs.btree.Tree;
 import dev.foliofs.cache.PageCache;
 import dev.foliofs.device.BlockDevice;
 import dev.foliofs.extent.ExtentMap;
@@ -15,8 +13,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
  * The data path below the vfs, assembled over an in-memory volume: extent map, mapping ops,
@@ -41,7 +37,7 @@ public final class DataPathRig {
 
     public DataPathRig(InMemoryVolume memory, BlockDevice device, long cacheBytes, WritebackOptions options) {
         this.memory = memory;
-        this.volume = device == null ? memory : new OnDevice(memory, device);
+        this.volume = device == null ? memory : new OnDeviceVolume(memory, device);
         this.extents = new ExtentMap(memory.extents(), new ExtentSequence());
         this.reservation = new SpaceReservation(volume, registry);
         this.ops = new ExtentMappingOps(volume, extents, reservation, registry);
@@ -90,32 +86,5 @@ public final class DataPathRig {
 
     public double staleRetries(String path) {
         return counter("foliofs.iomap.stale.retries", "path", path);
-    }
-
-    /** The in-memory volume seen through another device (a fault-injecting wrapper). */
-    static final class OnDevice implements Volume {
-        private final InMemoryVolume v;
-        private final BlockDevice device;
-
-        OnDevice(InMemoryVolume v, BlockDevice device) {
-            this.v = v;
-            this.device = device;
-        }
-
-        @Override public BlockDevice device() { return device; }
-        @Override public int blockSize() { return v.blockSize(); }
-        @Override public UUID uuid() { return v.uuid(); }
-        @Override public String label() { return v.label(); }
-        @Override public Tree inodes() { return v.inodes(); }
-        @Override public Tree dirents() { return v.dirents(); }
-        @Override public Tree extents() { return v.extents(); }
-        @Override public Tree xattrs() { return v.xattrs(); }
-        @Override public SpaceAllocator allocator() { return v.allocator(); }
-        @Override public <T> T update(Supplier<T> operation) { return v.update(operation); }
-        @Override public <T> T read(Supplier<T> operation) { return v.read(operation); }
-        @Override public void sync() { v.sync(); }
-        @Override public boolean readOnly() { return v.readOnly(); }
-        @Override public String readOnlyReason() { return v.readOnlyReason(); }
-        @Override public void close() { v.close(); }
     }
 }
