@@ -4,10 +4,12 @@ import dev.foliofs.core.Errno;
 import dev.foliofs.core.FsException;
 import dev.foliofs.data.DataContext;
 import dev.foliofs.data.FileData;
+import dev.foliofs.device.BlockDevice;
 import dev.foliofs.device.MappedWindows;
 import dev.foliofs.extent.Extent;
 import dev.foliofs.inode.Inode;
 import dev.foliofs.inode.InodeTable;
+import dev.foliofs.volume.MeteredBlockDevice;
 import dev.foliofs.volume.Volume;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -96,8 +98,12 @@ public final class DaxFileData implements FileData {
      */
     public static FileData.Factory factory() {
         return context -> {
-            if (!(context.volume().device() instanceof MappedWindows windows)) {
-                throw new FsException(Errno.EINVAL, "DAX needs a mapped device, not " + context.volume().device().describe());
+            BlockDevice device = context.volume().device();
+            while (device instanceof MeteredBlockDevice metered) {
+                device = metered.inner();
+            }
+            if (!(device instanceof MappedWindows windows)) {
+                throw new FsException(Errno.EINVAL, "DAX needs a mapped device, not " + device.describe());
             }
             return new DaxFileData(context, windows, DaxProtection.ON, DaxHooks.NONE);
         };
