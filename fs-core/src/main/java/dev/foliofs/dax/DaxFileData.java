@@ -14,7 +14,6 @@ import dev.foliofs.volume.Volume;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -38,6 +37,7 @@ public final class DaxFileData implements FileData {
     private final Volume volume;
     private final InodeTable inodes;
     private final MappedWindows windows;
+    private final VolumeDaxExtents extents;
     private final int blockSize;
     private final boolean ownsWindows;
 
@@ -56,7 +56,7 @@ public final class DaxFileData implements FileData {
             throw new FsException(Errno.EINVAL, "DAX windows of " + windows.size() + " bytes do not cover the device of "
                     + volume.device().size() + " bytes");
         }
-        DaxExtents extents = new VolumeDaxExtents(volume, context.extents(), ino -> {
+        this.extents = new VolumeDaxExtents(volume, context.extents(), ino -> {
             Inode inode = inodes.find(ino);
             return inode == null ? null : inode.ilock;
         });
@@ -210,8 +210,7 @@ public final class DaxFileData implements FileData {
 
     @Override
     public void fsync(Inode inode, boolean dataOnly) {
-        List<Extent> extents = volume.read(() -> dax.extents() instanceof VolumeDaxExtents v ? v.all(inode.ino()) : List.of());
-        for (Extent e : extents) {
+        for (Extent e : volume.read(() -> extents.all(inode.ino()))) {
             if (e.isWritten()) {
                 dax.persist(e.deviceBlock(), e.length());
             }
@@ -237,7 +236,7 @@ public final class DaxFileData implements FileData {
 
     @Override
     public long blocks(Inode inode) {
-        return volume.read(() -> dax.extents() instanceof VolumeDaxExtents v ? v.mappedBlocks(inode.ino()) : 0L);
+        return volume.read(() -> extents.mappedBlocks(inode.ino()));
     }
 
     @Override
