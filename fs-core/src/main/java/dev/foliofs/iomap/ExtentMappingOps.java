@@ -167,13 +167,11 @@ public final class ExtentMappingOps implements MappingOps {
         return new Mapping(b0 * blockSize, (end - b0) * blockSize, Mapping.Type.HOLE, Mapping.NO_ADDRESS, 0, cookie);
     }
 
-    /** Gives back data blocks of runs that left DELALLOC; the metadata allowance goes with the last run. */
+    /** Gives back data blocks that left DELALLOC and the metadata allowance beyond one per remaining run. */
     private void releaseData(Delalloc d, long blocks) {
-        long meta = 0;
-        if (d.runs.isEmpty()) {
-            meta = d.metadata;
-            d.metadata = 0;
-        }
+        long keep = SpaceReservation.METADATA_PER_RUN * d.runs.size();
+        long meta = Math.max(0, d.metadata - keep);
+        d.metadata -= meta;
         reservation.release(blocks, meta);
     }
 

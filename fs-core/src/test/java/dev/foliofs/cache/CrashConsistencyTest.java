@@ -4,14 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.foliofs.device.CrashPolicy;
 import dev.foliofs.device.FaultInjectingDevice;
+import dev.foliofs.device.MemoryBlockDevice;
+import dev.foliofs.fsck.Fsck;
+import dev.foliofs.fsck.FsckReport;
 import dev.foliofs.iomap.OnDeviceVolume;
 import dev.foliofs.vfs.Caller;
 import dev.foliofs.vfs.FileSystem;
 import dev.foliofs.vfs.FoliofsFileSystem;
 import dev.foliofs.vfs.FsOptions;
+import dev.foliofs.volume.Mkfs;
+import dev.foliofs.volume.MkfsOptions;
+import dev.foliofs.volume.MountedVolume;
+import dev.foliofs.volume.VolumeOptions;
 import dev.foliofs.volume.testing.InMemoryVolume;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,8 +34,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>every byte holds a value this file put there (a write, or zero from a hole,
  *       truncate or punch) — never old device contents (0xEE is never written).</li>
  * </ul>
- * Metadata of the in-memory volume is durable at once, the harshest order for data: a
- * conversion to WRITTEN must never reach the map before its data is flushed.
+ * Twice: on the in-memory volume, whose metadata is durable at once (the harshest order for
+ * data: a conversion to WRITTEN must never reach the map before its data is flushed), and on
+ * a journaled volume that replays after the crash and must then pass fsck.
  */
 class CrashConsistencyTest {
     private static final int MAX = 160 << 10;
@@ -73,17 +82,51 @@ class CrashConsistencyTest {
 
     @ParameterizedTest
     @ValueSource(longs = {11, 12, 13, 14, 15, 16, 17, 18})
-    void afterAPowerCutFsyncedBytesSurviveAndNoFileShowsDataItNeverWrote(long seed) throws Exception {
+    void onAVolumeWhoseMetadataIsDurableAtOnce(long seed) throws Exception {
         Random rnd = new Random(seed);
         InMemoryVolume memory = InMemoryVolume.create(4096, 4096);
         memory.memoryDevice().write(0, ByteBuffer.wrap(filled((int) memory.memoryDevice().size(), OLD)));
         memory.memoryDevice().flush();
         FaultInjectingDevice faulty = new FaultInjectingDevice(memory.memoryDevice());
         FoliofsFileSystem.createRoot(memory, 0, 0, 0755, 0);
-        DataOptions options = CachedFs.tiny(48 << 10, 96 << 10);
-        FoliofsFileSystem fs = FoliofsFileSystem.open(new OnDeviceVolume(memory, faulty),
-                FsOptions.defaults().withData(options.factory()).withRegistry(new SimpleMeterRegistry()));
+        FoliofsFileSystem fs = FoliofsFileSystem.open(new OnDeviceVolume(memory, faulty), options());
+        Shadow[] shadow = workload(fs, faulty, rnd);
+        faulty.crashInPlace(CrashPolicy.random(seed));
+        FoliofsFileSystem after = FoliofsFileSystem.open(memory.crash(), options());
+        verify(after, shadow, seed);
+        after.close();
+    }
 
+    @ParameterizedTest
+    @ValueSource(longs = {21, 22, 23, 24, 25, 26})
+    void onAJournaledVolumeAfterReplay(long seed) throws Exception {
+        Random rnd = new Random(seed);
+        MemoryBlockDevice disk = MemoryBlockDevice.ofSize(32L << 20);
+        disk.write(0, ByteBuffer.wrap(filled((int) disk.size(), OLD)));
+        Mkfs.format(disk.reopen(), MkfsOptions.defaults().withJournalBlocks(1024),
+                v -> FoliofsFileSystem.createRoot(v, 0, 0, 0755, 0));
+        FaultInjectingDevice faulty = new FaultInjectingDevice(disk.reopen());
+        FoliofsFileSystem fs = FoliofsFileSystem.open(MountedVolume.open(faulty, volumeOptions()), options());
+        Shadow[] shadow = workload(fs, faulty, rnd);
+        MemoryBlockDevice crashed = faulty.crash(CrashPolicy.random(seed));
+        FoliofsFileSystem after = FoliofsFileSystem.open(MountedVolume.open(crashed.reopen(), volumeOptions()), options());
+        verify(after, shadow, seed);
+        after.close();
+        FsckReport report = new Fsck(false, line -> { }).run(crashed.reopen());
+        assertThat(report.problems()).as("fsck after the crash").isEmpty();
+    }
+
+    private static VolumeOptions volumeOptions() {
+        return VolumeOptions.defaults().withCommitInterval(Duration.ZERO).withRegistry(new SimpleMeterRegistry());
+    }
+
+    private static FsOptions options() {
+        return FsOptions.defaults().withData(CachedFs.tiny(48 << 10, 96 << 10).factory())
+                .withRegistry(new SimpleMeterRegistry());
+    }
+
+    /** Two files, created and synced, then random operations until the power is cut. */
+    private static Shadow[] workload(FoliofsFileSystem fs, FaultInjectingDevice faulty, Random rnd) {
         Shadow[] shadow = new Shadow[FILES];
         FileSystem.OpenFile[] open = new FileSystem.OpenFile[FILES];
         for (int f = 0; f < FILES; f++) {
@@ -91,7 +134,8 @@ class CrashConsistencyTest {
             open[f] = fs.create(Caller.ROOT, FileSystem.ROOT_INO, "f" + f, 0100644, CachedFs.O_RDWR | CachedFs.O_CREAT);
             shadow[f].ino = open[f].ino();
         }
-        faulty.cutPowerAfterWrite(rnd.nextInt(400));
+        fs.sync();
+        faulty.cutPowerAfterWrite(faulty.writeCount() + rnd.nextInt(400));
         byte value = 1;
         try {
             for (int op = 0; op < 400 && !faulty.powerLost(); op++) {
@@ -129,10 +173,10 @@ class CrashConsistencyTest {
         } catch (RuntimeException e) {
             assertThat(faulty.powerLost()).as("only the power cut may fail an operation: %s", e).isTrue();
         }
-        faulty.crashInPlace(CrashPolicy.random(seed));
-        InMemoryVolume rebooted = memory.crash();
-        FoliofsFileSystem after = FoliofsFileSystem.open(rebooted,
-                FsOptions.defaults().withData(options.factory()).withRegistry(new SimpleMeterRegistry()));
+        return shadow;
+    }
+
+    private static void verify(FoliofsFileSystem after, Shadow[] shadow, long seed) {
         for (Shadow s : shadow) {
             FileSystem.OpenFile r = after.open(Caller.ROOT, s.ino, CachedFs.O_RDWR);
             long size = r.getattr().size();
@@ -145,7 +189,6 @@ class CrashConsistencyTest {
             }
             r.close();
         }
-        after.close();
     }
 
     static byte[] filled(int n, byte b) {
