@@ -75,11 +75,16 @@ public final class DaxFileData implements FileData {
      * when it closes. EIO if it cannot be mapped.
      */
     public static FileData.Factory factory(Path device) {
+        return factory(device, false);
+    }
+
+    /** As {@link #factory(Path)}, mapped read-only for a read-only mount when {@code readOnly}. */
+    public static FileData.Factory factory(Path device, boolean readOnly) {
         Objects.requireNonNull(device, "device");
         return context -> {
             MappedWindows windows;
             try {
-                windows = MappedWindows.map(device, false);
+                windows = MappedWindows.map(device, readOnly);
             } catch (IOException e) {
                 throw new FsException(Errno.EIO, "cannot map " + device + " for DAX: " + e.getMessage(), e);
             }

@@ -119,6 +119,18 @@ class DaxMountedVolumeTest {
             cached.close();
         }
 
+        FoliofsFileSystem readOnly = FoliofsFileSystem.open(
+                MountedVolume.open(image, volumeOptions().withReadOnly(true)),
+                FsOptions.defaults().withData(DaxFileData.factory(image, true)));
+        try {
+            // a read-only DAX mount maps the image read-only (open(2) on a read-only volume is
+            // the vfs's business; the lookup shows the mount itself works)
+            assertThat(readOnly.lookup(Caller.ROOT, FileSystem.ROOT_INO, "file0").size()).isEqualTo(expected[0].length);
+            assertThat(readOnly.fileData()).isInstanceOf(DaxFileData.class);
+        } finally {
+            readOnly.close();
+        }
+
         FsckReport report = new Fsck(false, line -> { }).run(Devices.open(image, OpenOptions.DEFAULT.withReadOnly(true)));
         assertThat(report.problems()).isEmpty();
         assertThat(report.clean()).as(String.valueOf(report.operationalError())).isTrue();
