@@ -142,9 +142,13 @@ public final class DaxFileData implements FileData {
             return 0;
         }
         int n = (int) Math.min(dst.remaining(), size - offset);
-        ByteBuffer part = dst.slice(dst.position(), n);
-        dax.io().read(file(inode), offset, part);
-        dst.position(dst.position() + n);
+        int limit = dst.limit();
+        dst.limit(dst.position() + n); // no slice per request: the FUSE buffer is used as it is
+        try {
+            dax.io().read(file(inode), offset, dst);
+        } finally {
+            dst.limit(limit);
+        }
         return n;
     }
 
@@ -160,15 +164,22 @@ public final class DaxFileData implements FileData {
         if (n == 0) {
             return 0;
         }
-        ByteBuffer data = src.duplicate();
+        int start = src.position();
+        long oldSize = inode.record().size();
+        DaxFile file = file(inode);
         try {
-            dax.io().write(file(inode), offset, data);
-        } finally {
-            // bytes written before an ENOSPC are in the file: the size covers them
-            long end = offset + (data.position() - src.position());
-            growTo(inode, end);
+            dax.io().write(file, offset, src);
+        } catch (RuntimeException e) {
+            // ENOSPC (or EIO) part way: bytes inside the file stay written, as a short write
+            // would leave them; what went past EOF is taken back so that the EOF block keeps
+            // zeros past EOF and no block lingers past it
+            if (offset + (src.position() - start) > oldSize) {
+                dax.io().truncate(file, oldSize);
+            }
+            src.position(start);
+            throw e;
         }
-        src.position(src.position() + n);
+        growTo(inode, offset + n);
         return n;
     }
 

@@ -137,6 +137,28 @@ class DaxFileDataTest {
     }
 
     @Test
+    void aWriteThatRunsOutOfSpaceLeavesNothingPastTheOldEndOfFile() {
+        try (FileSystem.OpenFile f = fs.create(Caller.ROOT, FileSystem.ROOT_INO, "full", 0644, 2)) {
+            f.write(0, ByteBuffer.wrap(DaxRig.filled(100, 5)));
+            long freeBefore = fs.statfs().freeBlocks();
+            ByteBuffer huge = ByteBuffer.wrap(new byte[(int) (BLOCKS * BLOCK)]);
+            FsException e = org.junit.jupiter.api.Assertions.assertThrows(FsException.class, () -> f.write(50, huge));
+            assertThat(e.errno()).isEqualTo(Errno.ENOSPC);
+            assertThat(huge.position()).isZero();
+            assertThat(f.getattr().size()).isEqualTo(100);
+            assertThat(fs.statfs().freeBlocks()).isEqualTo(freeBefore);
+            f.truncate(Caller.ROOT, BLOCK);
+            byte[] block = new byte[BLOCK];
+            f.read(0, ByteBuffer.wrap(block));
+            byte[] expected = new byte[BLOCK];
+            Arrays.fill(expected, 0, 50, (byte) 5);
+            assertThat(Arrays.copyOfRange(block, 100, BLOCK)).as("zeros past the old EOF")
+                    .isEqualTo(new byte[BLOCK - 100]);
+            assertThat(Arrays.copyOf(block, 50)).isEqualTo(Arrays.copyOf(expected, 50));
+        }
+    }
+
+    @Test
     void unlinkFreesTheBlocksAndFallocateModesBehave() {
         long freeBefore = fs.statfs().freeBlocks();
         try (FileSystem.OpenFile f = fs.create(Caller.ROOT, FileSystem.ROOT_INO, "u", 0644, 2)) {
