@@ -9,6 +9,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.Locale;
 import java.util.function.Consumer;
 
@@ -28,6 +29,10 @@ final class BenchRun {
     private final Path workDir;
     private final boolean keep;
     private final Consumer<String> progress;
+    /** Set when the bench is interrupted; the in-process metadata job stops at its next file. */
+    private volatile boolean stopping;
+    /** Held while the metadata job runs, so an interrupt can wait for it to stop before unmounting. */
+    private final ReentrantLock inProcessJob = new ReentrantLock();
 
     /**
      * {@code workDir} holds images, mount points, fio reports and daemon logs; it is deleted at
@@ -48,7 +53,7 @@ final class BenchRun {
         Prerequisites.ensure(host, contenders, progress);
         Files.createDirectories(workDir);
         try (Teardown teardown = new Teardown(progress)) {
-            teardown.installShutdownHook();
+            teardown.installShutdownHook(this::stopJobs);
             if (!keep) {
                 teardown.push("delete " + workDir, () -> deleteTree(workDir));
             }
@@ -65,6 +70,14 @@ final class BenchRun {
             }
         }
         return table;
+    }
+
+    /** On interrupt: start nothing new, end the running commands, wait for the metadata job to stop. */
+    private void stopJobs() {
+        stopping = true;
+        host.stopCommands();
+        inProcessJob.lock();
+        inProcessJob.unlock();
     }
 
     static String describe(Settings s) {
@@ -87,7 +100,7 @@ final class BenchRun {
             }
             steps.add(teardown.push("delete " + image, () -> Files.deleteIfExists(image)));
             Path device = attachLoop(image);
-            steps.add(teardown.push("detach " + device, () -> host.run(List.of("losetup", "-d", device.toString()))));
+            steps.add(teardown.push("detach " + device, () -> host.cleanup(List.of("losetup", "-d", device.toString()))));
             progress.accept(name + ": formatting " + device + " (" + settings.deviceBytes() / Settings.MIB + " MiB)");
             contender.format(host, device);
 
@@ -103,7 +116,13 @@ final class BenchRun {
             }
             progress.accept(name + ": metadata job, " + settings.files() + " files");
             host.dropCaches();
-            MetadataJob.Times times = MetadataJob.run(mountPoint, settings.files());
+            MetadataJob.Times times;
+            inProcessJob.lock();
+            try {
+                times = MetadataJob.run(mountPoint, settings.files(), () -> stopping);
+            } finally {
+                inProcessJob.unlock();
+            }
             record(table, Measure.CREATE, name, times.createSeconds());
             record(table, Measure.STAT, name, times.statSeconds());
             record(table, Measure.UNLINK, name, times.unlinkSeconds());

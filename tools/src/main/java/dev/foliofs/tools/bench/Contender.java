@@ -142,7 +142,7 @@ record Contender(String name, List<String> mkfs, List<String> mount, boolean dae
             IOException failure = null;
             if (host.isMounted(mountPoint)) {
                 try {
-                    host.run(List.of("umount", mountPoint.toString()));
+                    host.cleanup(List.of("umount", mountPoint.toString()));
                 } catch (IOException e) {
                     failure = e;
                     for (List<String> fallback : List.of(
@@ -152,7 +152,7 @@ record Contender(String name, List<String> mkfs, List<String> mount, boolean dae
                             break;
                         }
                         try {
-                            host.run(fallback);
+                            host.cleanup(fallback);
                         } catch (IOException ignored) {
                             // try the next way
                         }

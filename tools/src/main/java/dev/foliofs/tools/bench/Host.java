@@ -14,11 +14,22 @@ interface Host {
 
     /**
      * Runs a command to completion and returns its standard output. Throws IOException naming
-     * the command, its exit status and its standard error when it exits non-zero.
+     * the command, its exit status and its standard error when it exits non-zero, or at once
+     * once {@link #stopCommands} was called: nothing new starts after an interrupt.
      */
     String run(List<String> command) throws IOException;
 
-    /** Starts a long-running command with its output appended to {@code log}. */
+    /** Like {@link #run} but also after {@link #stopCommands}: for the commands that undo (umount, losetup -d). */
+    String cleanup(List<String> command) throws IOException;
+
+    /**
+     * Refuses every later {@link #run} and {@link #start}, and ends every command started by
+     * {@link #run} that is still running (not daemons: they end when their filesystem is
+     * unmounted). Called when the bench is interrupted, before the teardown.
+     */
+    void stopCommands();
+
+    /** Starts a long-running command with its output appended to {@code log}; refused after {@link #stopCommands}. */
     Daemon start(List<String> command, Path log) throws IOException;
 
     /** True when something is mounted exactly at {@code mountPoint}. */

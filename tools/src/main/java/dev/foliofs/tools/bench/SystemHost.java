@@ -7,15 +7,70 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** The real machine: commands through ProcessBuilder, mounts from /proc/self/mountinfo. */
 final class SystemHost implements Host {
 
+    private final Set<Process> running = ConcurrentHashMap.newKeySet();
+    /** Guards {@link #stopping} against a command starting while the stop is under way. */
+    private final Object gate = new Object();
+    private boolean stopping;
+
     @Override
     public String run(List<String> command) throws IOException {
-        Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process process;
+        synchronized (gate) {
+            refuseIfStopping(command);
+            process = launch(command);
+            running.add(process);
+        }
+        try {
+            return await(command, process);
+        } finally {
+            running.remove(process);
+        }
+    }
+
+    @Override
+    public String cleanup(List<String> command) throws IOException {
+        return await(command, launch(command));
+    }
+
+    private static Process launch(List<String> command) throws IOException {
+        return new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    }
+
+    private void refuseIfStopping(List<String> command) throws IOException {
+        if (stopping) {
+            throw new IOException("interrupted: not starting " + String.join(" ", command));
+        }
+    }
+
+    @Override
+    public void stopCommands() {
+        synchronized (gate) {
+            stopping = true;
+        }
+        for (Process p : running) {
+            p.destroy();
+        }
+        for (Process p : running) {
+            try {
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static String await(List<String> command, Process process) throws IOException {
         CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> drain(process.getErrorStream()));
         String stdout = drain(process.getInputStream());
         int status;
@@ -43,11 +98,15 @@ final class SystemHost implements Host {
 
     @Override
     public Daemon start(List<String> command, Path log) throws IOException {
-        Process process = new ProcessBuilder(command)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
+        Process process;
+        synchronized (gate) {
+            refuseIfStopping(command);
+            process = new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+        }
         return new Daemon() {
             @Override
             public boolean isAlive() {

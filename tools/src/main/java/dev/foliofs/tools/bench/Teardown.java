@@ -30,12 +30,14 @@ final class Teardown implements AutoCloseable {
 
         /** Runs this step now (if it has not run) and removes it from the stack. */
         void undo() throws Exception {
-            boolean pending;
-            synchronized (Teardown.this) {
-                pending = steps.remove(this);
-            }
-            if (pending) {
-                action.run();
+            synchronized (running) {
+                boolean pending;
+                synchronized (Teardown.this) {
+                    pending = steps.remove(this);
+                }
+                if (pending) {
+                    action.run();
+                }
             }
         }
 
@@ -46,6 +48,11 @@ final class Teardown implements AutoCloseable {
     }
 
     private final Deque<Step> steps = new ArrayDeque<>();
+    /**
+     * Held while a step runs: the shutdown hook must not delete the work directory while the
+     * main thread is still unmounting what lies inside it.
+     */
+    private final Object running = new Object();
     private final Consumer<String> report;
     private Thread hook;
 
@@ -61,10 +68,20 @@ final class Teardown implements AutoCloseable {
         return step;
     }
 
-    /** Runs the remaining steps when the JVM is asked to exit (Ctrl-C) before {@link #close}. */
-    synchronized void installShutdownHook() {
+    /**
+     * Runs the remaining steps when the JVM is asked to exit (Ctrl-C, SIGTERM) before
+     * {@link #close}; {@code first} runs before them (to stop the commands still running, which
+     * would keep a mount busy).
+     */
+    synchronized void installShutdownHook(Runnable first) {
         if (hook == null) {
-            hook = new Thread(this::runAll, "bench-teardown");
+            hook = new Thread(() -> {
+                try {
+                    first.run();
+                } finally {
+                    runAll();
+                }
+            }, "bench-teardown");
             Runtime.getRuntime().addShutdownHook(hook);
         }
     }
@@ -86,6 +103,12 @@ final class Teardown implements AutoCloseable {
     }
 
     private void runAll() {
+        synchronized (running) {
+            runEach();
+        }
+    }
+
+    private void runEach() {
         while (true) {
             Step step;
             synchronized (this) {

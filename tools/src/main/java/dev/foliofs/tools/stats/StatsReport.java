@@ -21,8 +21,11 @@ final class StatsReport {
     record Row(String section, String metric, String value, String rate) {
     }
 
-    /** One FUSE operation: calls so far, calls per second, latency quantiles (seconds; NaN if unknown). */
-    record Op(String op, double count, double perSecond, double p50, double p99) {
+    /**
+     * One FUSE operation: calls so far, calls per second over the interval, latency quantiles
+     * (seconds; NaN if unknown), failed calls so far (NaN if not exported).
+     */
+    record Op(String op, double count, double perSecond, double p50, double p99, double errors) {
     }
 
     static final String MISSING = "-";
@@ -63,7 +66,8 @@ final class StatsReport {
                 String name = key == null ? timer.substring("foliofs_fuse_".length()) : s.label(key);
                 double before = first.sum(timer + "_count", match).orElse(0);
                 ops.add(new Op(name, s.value(), Math.max(0, s.value() - before) / seconds,
-                        quantile(timer, match, "0.5"), quantile(timer, match, "0.99")));
+                        quantile(timer, match, "0.5"), quantile(timer, match, "0.99"),
+                        second.sum("foliofs_fuse_failures_total", match).orElse(Double.NaN)));
             }
         }
         ops.sort((a, b) -> Double.compare(b.count(), a.count()));
@@ -96,26 +100,29 @@ final class StatsReport {
                 Map.of(), Unit.BYTES));
         rows.add(counter("writeback", "throttled writers", List.of("foliofs_writeback_throttled_total",
                 "foliofs_writeback_throttled_writers_total"), Map.of(), Unit.COUNT));
-        rows.add(meanLatency("writeback", "flush latency", List.of("foliofs_writeback_flush_seconds")));
+        rows.add(meanLatency("writeback", "flush latency", List.of("foliofs_writeback_flush_latency_seconds", "foliofs_writeback_flush_seconds")));
         // allocator
-        rows.add(gauge("allocator", "free", List.of("foliofs_alloc_free_bytes"), Unit.BYTES).value().equals(MISSING)
-                ? gauge("allocator", "free blocks", List.of("foliofs_alloc_free_blocks"), Unit.COUNT)
-                : gauge("allocator", "free", List.of("foliofs_alloc_free_bytes"), Unit.BYTES));
+        rows.add(second.has("foliofs_alloc_free_bytes")
+                ? gauge("allocator", "free", List.of("foliofs_alloc_free_bytes"), Unit.BYTES)
+                : gauge("allocator", "free blocks", List.of("foliofs_alloc_free_blocks"), Unit.COUNT));
         rows.add(counter("allocator", "extents allocated", List.of("foliofs_alloc_extents_allocated_total"), Map.of(), Unit.COUNT));
         // journal
         rows.add(counter("journal", "commits", List.of("foliofs_journal_commits_total"), Map.of(), Unit.COUNT));
         rows.add(counter("journal", "bytes", List.of("foliofs_journal_written_bytes_total", "foliofs_journal_bytes_total"),
                 Map.of(), Unit.BYTES));
-        rows.add(gauge("journal", "checkpoint lag", List.of("foliofs_journal_checkpoint_lag_bytes"), Unit.BYTES).value().equals(MISSING)
-                ? gauge("journal", "checkpoint lag", List.of("foliofs_journal_checkpoint_lag_blocks"), Unit.COUNT)
-                : gauge("journal", "checkpoint lag", List.of("foliofs_journal_checkpoint_lag_bytes"), Unit.BYTES));
+        rows.add(meanLatency("journal", "commit latency", List.of("foliofs_journal_commit_seconds")));
+        rows.add(second.has("foliofs_journal_checkpoint_lag_bytes")
+                ? gauge("journal", "checkpoint lag", List.of("foliofs_journal_checkpoint_lag_bytes"), Unit.BYTES)
+                : gauge("journal", "checkpoint lag blocks", List.of("foliofs_journal_checkpoint_lag_blocks"), Unit.COUNT));
         // data path
         rows.add(counter("data path", "stale-mapping retries", List.of("foliofs_iomap_stale_retries_total",
                 "foliofs_stale_mapping_retries_total", "foliofs_datapath_stale_retries_total"), Map.of(), Unit.COUNT));
         // device
         rows.add(deviceBytes("read", "foliofs_device_read_bytes_total"));
         rows.add(deviceBytes("write", "foliofs_device_written_bytes_total"));
-        rows.add(meanLatency("device", "latency", List.of("foliofs_device_latency_seconds", "foliofs_device_io_seconds")));
+        rows.add(meanLatency("device", "read latency", List.of("foliofs_device_read_seconds", "foliofs_device_latency_seconds")));
+        rows.add(meanLatency("device", "write latency", List.of("foliofs_device_write_seconds")));
+        rows.add(meanLatency("device", "flush latency", List.of("foliofs_device_flush_seconds")));
         rows.add(counter("device", "errors", List.of("foliofs_device_errors_total", "foliofs_device_io_errors_total"),
                 Map.of(), Unit.COUNT));
         return rows;
@@ -221,14 +228,14 @@ final class StatsReport {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "foliofs at %s, rates over %.1f s%n%n", mountPoint, seconds));
         List<List<String>> ops = new ArrayList<>();
-        ops.add(List.of("FUSE op", "count", "ops/s", "p50", "p99"));
+        ops.add(List.of("FUSE op", "count", "ops/s", "p50", "p99", "errors"));
         List<Op> fuse = fuseOps();
         for (Op op : fuse) {
             ops.add(List.of(op.op(), count(op.count()), String.format(Locale.ROOT, "%,.1f", op.perSecond()),
-                    duration(op.p50()), duration(op.p99())));
+                    duration(op.p50()), duration(op.p99()), Double.isNaN(op.errors()) ? MISSING : count(op.errors())));
         }
         if (fuse.isEmpty()) {
-            ops.add(List.of(MISSING, MISSING, MISSING, MISSING, MISSING));
+            ops.add(List.of(MISSING, MISSING, MISSING, MISSING, MISSING, MISSING));
         }
         table(out, ops);
         out.append('\n');

@@ -63,6 +63,11 @@ final class FakeHost implements Host {
     }
 
     @Override
+    public String cleanup(List<String> command) throws IOException {
+        return run(command);
+    }
+
+    @Override
     public synchronized Daemon start(List<String> command, Path log) {
         String line = String.join(" ", command);
         this.log.add("start " + line);
@@ -100,6 +105,11 @@ final class FakeHost implements Host {
     @Override
     public boolean hasProgram(String name) {
         return !missingPrograms.contains(name);
+    }
+
+    @Override
+    public synchronized void stopCommands() {
+        log.add("stop commands");
     }
 
     @Override

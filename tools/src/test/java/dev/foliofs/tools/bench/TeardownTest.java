@@ -42,7 +42,7 @@ class TeardownTest {
     @Test
     void theShutdownHookIsRemovedAtClose() {
         Teardown teardown = new Teardown(line -> { });
-        teardown.installShutdownHook();
+        teardown.installShutdownHook(() -> { });
         teardown.push("x", () -> { });
 
         teardown.close();

@@ -54,8 +54,8 @@ class PrometheusTextTest {
     void scrapeSumsOverLabelSetsOrMatchesSome() throws IOException {
         Scrape s = Scrape.of(sample("metrics-1.txt"), 0);
 
-        assertThat(s.sum("foliofs_device_io_bytes_total").getAsDouble()).isEqualTo(3.145728E7 + 1.1534336E8);
-        assertThat(s.sum("foliofs_device_io_bytes_total", Map.of("op", "write")).getAsDouble()).isEqualTo(1.1534336E8);
+        assertThat(s.sum("foliofs_fuse_bytes_total").getAsDouble()).isEqualTo(3.145728E7 + 1.048576E8);
+        assertThat(s.sum("foliofs_fuse_bytes_total", Map.of("op", "write")).getAsDouble()).isEqualTo(1.048576E8);
         assertThat(s.sum("foliofs_nothing")).isEmpty();
         assertThat(s.firstPresent(List.of("foliofs_cache_size_bytes", "foliofs_cache_bytes"))).contains("foliofs_cache_bytes");
     }

@@ -35,6 +35,7 @@ class StatsReportTest {
         assertThat(read.p50()).isPositive();
         assertThat(read.p99()).isGreaterThanOrEqualTo(read.p50());
         assertThat(ops).extracting(StatsReport.Op::op).containsExactlyInAnyOrder("read", "write", "getattr", "create");
+        assertThat(ops).filteredOn(op -> op.op().equals("create")).extracting(StatsReport.Op::errors).containsExactly(3.0);
     }
 
     @Test
@@ -50,7 +51,8 @@ class StatsReportTest {
         assertThat(rows.get("data path/stale-mapping retries").value()).isEqualTo("2");
         assertThat(rows.get("device/read bytes").rate()).isEqualTo("30.0 MiB/s");
         assertThat(rows.get("device/write bytes").rate()).isEqualTo("110.0 MiB/s");
-        assertThat(rows.get("device/errors").value()).isEqualTo("0");
+        assertThat(rows.get("device/errors").value()).isEqualTo("1");
+        assertThat(rows.get("device/errors").rate()).isEqualTo("0.5/s");
     }
 
     @Test
@@ -60,8 +62,11 @@ class StatsReportTest {
         assertThat(rows.get("cache/pinned").value()).isEqualTo("2.0 MiB");
         assertThat(rows.get("writeback/dirty").value()).isEqualTo("24.0 MiB");
         assertThat(rows.get("allocator/free blocks").value()).isEqualTo("197,000");
-        assertThat(rows.get("journal/checkpoint lag").value()).isEqualTo("36.0 KiB");
-        assertThat(rows.get("device/latency").rate()).isEqualTo("100 us mean");
+        assertThat(rows.get("journal/checkpoint lag blocks").value()).isEqualTo("9");
+        assertThat(rows.get("journal/commit latency").rate()).isEqualTo("500 us mean");
+        assertThat(rows.get("device/read latency").rate()).isEqualTo("100 us mean");
+        assertThat(rows.get("device/write latency").rate()).isEqualTo("200 us mean");
+        assertThat(rows.get("device/flush latency").rate()).isEqualTo("2.00 ms mean");
         // one flush in each scrape's lifetime, none between them
         assertThat(rows.get("writeback/flush latency").value()).isEqualTo("9.00 ms mean");
         assertThat(rows.get("writeback/flush latency").rate()).isEqualTo("idle");
@@ -77,7 +82,7 @@ class StatsReportTest {
 
         assertThat(rows.get("cache/hits").value()).isEqualTo("-");
         assertThat(rows.get("cache/hit ratio").value()).isEqualTo("-");
-        assertThat(rows.get("device/latency").value()).isEqualTo("-");
+        assertThat(rows.get("device/read latency").value()).isEqualTo("-");
         assertThat(rows.get("allocator/free blocks").value()).isEqualTo("10");
         assertThat(r.fuseOps()).isEmpty();
         assertThat(text).contains("FUSE op").contains("rates over 2.0 s");
