@@ -20,8 +20,8 @@ jar=$(ls tools/target/tools-*.jar | grep -v -e sources -e tests | head -n 1)
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 status=0
-java ${FOLIOFS_JAVA_OPTS:-} -cp "$jar:tools/target/lib/*" dev.foliofs.tools.BenchCommand \
-  --foliofs-command "$root/bin/foliofs" \
+# foliofs itself runs through bin/foliofs (found from the current directory) unless --foliofs-command says otherwise
+java -cp "$jar:tools/target/lib/*" dev.foliofs.tools.BenchCommand \
   --json "$out/bench.json" --markdown "$out/table.md" --svg "$out/ratios.svg" "$@" | tee "$out/table.txt" || status=$?
 if [ ! -s "$out/table.md" ]; then
   echo "bench: no results (exit status $status)" >&2
@@ -106,6 +106,19 @@ cp "$out/ratios.svg" docs/benchmarks-ratios.svg
   echo
   echo "The bench removes every mount and loop device it made, also when interrupted with Ctrl-C;"
   echo "\`--keep\` keeps its work directory (fio JSON reports, daemon logs) for a closer look."
+  echo
+  echo "To profile foliofs under the bench with JDK Flight Recorder, give the mount JVM its options"
+  echo "through the launcher:"
+  echo
+  echo '```sh'
+  echo 'sudo bash scripts/bench/run.sh --filesystems foliofs \'
+  echo '  --foliofs-command "env FOLIOFS_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/foliofs.jfr,settings=profile $PWD/bin/foliofs"'
+  echo 'jfr print --events jdk.ExecutionSample /tmp/foliofs.jfr | less'
+  echo '```'
+  echo
+  echo "Notes on reading the numbers: fuse2fs opens its device without O_DIRECT, so its random reads"
+  echo "are served from the device's page cache once a job has touched a block (the cache is dropped"
+  echo "before each job, not during it); kernel ext4 with O_DIRECT reads the device every time."
 } > docs/BENCHMARKS.md
 echo "bench: wrote docs/BENCHMARKS.md and docs/benchmarks-ratios.svg" >&2
 exit "$status"
