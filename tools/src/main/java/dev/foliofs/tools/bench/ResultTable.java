@@ -123,7 +123,9 @@ final class ResultTable {
     /** The note on how to read ratios, printed with the table. */
     String ratioNote() {
         if (baselines().isEmpty()) {
-            return "no ratio columns: foliofs was not among the filesystems";
+            return contenders.contains(Contender.SUBJECT)
+                    ? "no ratio columns: foliofs ran alone"
+                    : "no ratio columns: foliofs was not among the filesystems";
         }
         return "ratio > 1 means foliofs is better: throughput is foliofs/X, times (unit s) are inverted (X time / foliofs time)";
     }

@@ -47,7 +47,10 @@ final class StatsReport {
         return seconds;
     }
 
-    /** Per FUSE operation, from every {@code foliofs_fuse_*_seconds} timer with an operation label. */
+    /**
+     * Per FUSE operation that has been called at least once, from every
+     * {@code foliofs_fuse_*_seconds} timer with an operation label; busiest first.
+     */
     List<Op> fuseOps() {
         List<Op> ops = new ArrayList<>();
         Set<String> timers = new LinkedHashSet<>();
@@ -58,7 +61,7 @@ final class StatsReport {
         }
         for (String timer : timers) {
             for (Sample s : second.samples()) {
-                if (!s.name().equals(timer + "_count")) {
+                if (!s.name().equals(timer + "_count") || s.value() <= 0) {
                     continue;
                 }
                 String key = OP_LABELS.stream().filter(k -> s.label(k) != null).findFirst().orElse(null);

@@ -106,6 +106,14 @@ class ResultTableTest {
     }
 
     @Test
+    void foliofsAloneHasNoRatioColumns() {
+        ResultTable t = new ResultTable(List.of("foliofs"), "alone");
+
+        assertThat(t.baselines()).isEmpty();
+        assertThat(t.render()).contains("no ratio columns: foliofs ran alone");
+    }
+
+    @Test
     void valuesOfUnknownContendersAreRejected() {
         assertThatThrownBy(() -> filled().put(Measure.STAT, "xfs", 1)).hasMessageContaining("xfs");
     }

@@ -39,6 +39,21 @@ class StatsReportTest {
     }
 
     @Test
+    void operationsNeverCalledAreLeftOut() {
+        String text = """
+                foliofs_fuse_op_seconds_count{op="read",} 5.0
+                foliofs_fuse_op_seconds_count{op="mknod",} 0.0
+                """;
+
+        StatsReport r = new StatsReport(Scrape.of(text, 0), Scrape.of(text, TWO_SECONDS));
+
+        assertThat(r.fuseOps()).extracting(StatsReport.Op::op).containsExactly("read");
+        assertThat(r.fuseOps().get(0).perSecond()).isZero();
+        assertThat(r.fuseOps().get(0).p50()).isNaN();
+        assertThat(r.render("/m")).doesNotContain("mknod");
+    }
+
+    @Test
     void countersShowTotalsAndRatesOverTheInterval() throws IOException {
         Map<String, StatsReport.Row> rows = rows(report());
 
