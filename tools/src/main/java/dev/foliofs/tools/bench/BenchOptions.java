@@ -61,7 +61,7 @@ public final class BenchOptions {
             description = "Where images, mount points, fio reports and logs go (default: a new directory under /var/tmp).")
     Path workDir;
 
-    @Option(names = "--keep", description = "Keep the work directory (images, fio reports, logs); mounts and loop devices are always removed.")
+    @Option(names = "--keep", description = "Keep the work directory (fio reports, daemon logs); images, mounts and loop devices are always removed.")
     boolean keep;
 
     /** The machine; tests replace it. */

@@ -64,7 +64,7 @@ final class BenchRun {
                     table.fail(contender.name(), e.getMessage());
                     progress.accept(contender.name() + ": failed: " + e.getMessage());
                 }
-                if (Thread.currentThread().isInterrupted()) {
+                if (stopping) {
                     break;
                 }
             }
