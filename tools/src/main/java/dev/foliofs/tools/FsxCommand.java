@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,7 +40,7 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every check passed", "1:data or size mismatch", "2:bad usage",
                 "3:I/O error, or an operation named in --ops-enabled is not supported"})
-public final class FsxCommand implements java.util.concurrent.Callable<Integer> {
+public final class FsxCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "FILE", description = "The file to exercise (created, truncated). With --files N: "
             + "FILE.0 .. FILE.N-1.")

@@ -96,7 +96,8 @@ public final class Exerciser {
         } catch (Mismatch mismatch) {
             stop.set(true);
             return result(FsxResult.Status.MISMATCH, done, mismatch.report());
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | InternalError e) {
+            // InternalError: the JDK's answer to SIGBUS when a mapped page cannot be read or written
             stop.set(true);
             StringBuilder report = new StringBuilder(String.format(
                     "fsx: %s (seed %d): operation %d failed: %s%n", name, options.seed(), done + 1, e));
