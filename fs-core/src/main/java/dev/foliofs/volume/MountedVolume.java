@@ -1,0 +1,672 @@
+package dev.foliofs.volume;
+
+import dev.foliofs.alloc.FreeSpace;
+import dev.foliofs.alloc.SpaceAllocator;
+import dev.foliofs.btree.BTree;
+import dev.foliofs.btree.Tree;
+import dev.foliofs.core.Errno;
+import dev.foliofs.core.FsException;
+import dev.foliofs.device.BlockDevice;
+import dev.foliofs.device.Devices;
+import dev.foliofs.device.OpenOptions;
+import dev.foliofs.format.Features;
+import dev.foliofs.format.Geometry;
+import dev.foliofs.format.Superblock;
+import dev.foliofs.journal.Journal;
+import dev.foliofs.meta.MetadataStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A foliofs volume opened on a device: superblock, journal, metadata store, the five trees and
+ * the allocator, wired together.
+ *
+ * <h2>Life of a change</h2>
+ * {@link #update} runs an operation under the exclusive lock; at its end the allocator writes
+ * its changes into the free-space tree, and the operation's block images join the running
+ * transaction (a failed operation is rolled back in the store and the allocator). The running
+ * transaction is committed (sealed, appended to the journal and flushed) when it holds
+ * {@code maxTransactionBlocks} blocks, every {@code commitInterval}, on {@link #sync} and on
+ * close. A checkpoint writes the journaled images home, flushes, and records the roots and the
+ * new journal tail in both superblocks; it runs when the journal is half full, when freed
+ * blocks waiting for it crowd the allocator, and on close.
+ *
+ * <h2>Why freed blocks wait for the checkpoint</h2>
+ * The allocator hands a freed block out again only once its transaction is "durable", and the
+ * volume reports that at the checkpoint, not at the commit: until the checkpoint, replay may
+ * still write an older journaled image of a freed node block home, which must not land on
+ * file data that reused the block.
+ *
+ * <h2>Errors</h2>
+ * A failed metadata write or flush makes the volume read-only ({@link #readOnlyReason} says
+ * why): nothing more is written, later updates throw EROFS, and the device holds the state of
+ * the last complete transaction.
+ *
+ * <h2>Read-only open</h2>
+ * Writes nothing, not even the superblock. A journal holding transactions is replayed into
+ * memory: the volume shows the replayed state while the device stays as it was.
+ */
+public final class MountedVolume implements Volume {
+    private static final Logger LOG = LoggerFactory.getLogger(MountedVolume.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Bytes zeroed at the start and end of a device by mkfs, which covers every signature it knows. */
+    private static final int WIPE_HEAD = 128 * 1024;
+    private static final int WIPE_TAIL = 64 * 1024;
+
+    private final BlockDevice device;
+    private final VolumeOptions options;
+    private final String superblockNote;
+    private final int replayedTransactions;
+    private final long replayedBlocks;
+    private Superblock superblock;
+    private final MetadataStore store;
+    private final Journal journal;
+    private final BTree[] trees = new BTree[Superblock.MAX_OWNER + 1];
+    private final FreeSpace freeSpace;
+    private final int maxTransactionBlocks;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final ScheduledExecutorService committer;
+    private volatile String readOnlyReason;
+    private volatile boolean closed;
+    private long lastCommittedSeq = -1;
+    private String freeSpaceError;
+
+    private final Counter commits;
+    private final Counter journalBytes;
+    private final Counter checkpoints;
+    private final Timer commitTimer;
+
+    private MountedVolume(BlockDevice device, VolumeOptions options, Superblock sb, String note, Journal.Recovery recovery,
+                          boolean format, boolean tolerateFreeSpaceError) {
+        MeterRegistry registry = options.registry();
+        this.device = device;
+        this.options = options;
+        this.superblockNote = note;
+        this.replayedTransactions = recovery == null ? 0 : recovery.transactions().size();
+        this.replayedBlocks = recovery == null ? 0 : recovery.blocks();
+        Geometry g = sb.geometry();
+        long[] roots = recovery == null || recovery.transactions().isEmpty() ? sb.roots()
+                : recovery.transactions().get(recovery.transactions().size() - 1).roots();
+        this.store = new MetadataStore(device, g.blockSize(), sb.uuid(), roots, options.metadataCacheBytes(), registry);
+        if (options.readOnly()) {
+            readOnlyReason = "opened read-only";
+            if (recovery != null) {
+                store.addJournaled(recovery.finalImages());
+            }
+            this.journal = null;
+            this.superblock = sb.withRoots(roots);
+        } else {
+            long epoch = newEpoch();
+            long nextSeq = recovery == null ? 1 : recovery.nextSeq();
+            long position = recovery == null ? 0 : recovery.nextPosition();
+            if (recovery != null && !recovery.transactions().isEmpty()) {
+                writeHome(recovery.finalImages());
+            }
+            this.superblock = sb.withRoots(roots).withJournal(epoch, nextSeq, position).withClean(false);
+            if (!format) {
+                writeSuperblocks(superblock); // a crash from now on finds the volume dirty and this epoch's tail
+            }
+            this.journal = new Journal(device, g, epoch, nextSeq, position);
+        }
+        for (int owner = 1; owner <= Superblock.MAX_OWNER; owner++) {
+            trees[owner] = new BTree(store, owner);
+        }
+        this.freeSpace = new FreeSpace(trees[(int) FreeSpace.TREE_ID], g.dataStart(), g.dataEnd(), registry);
+        store.allocator(freeSpace);
+        int limit = options.maxTransactionBlocks() > 0 ? options.maxTransactionBlocks() : (int) (g.journalBlocks() / 4);
+        this.maxTransactionBlocks = journal == null ? limit : Math.max(1, Math.min(limit, journal.maxImages() / 2));
+
+        commits = Counter.builder("foliofs.journal.commits").description("transactions written to the journal").register(registry);
+        journalBytes = Counter.builder("foliofs.journal.bytes").baseUnit("bytes").register(registry);
+        checkpoints = Counter.builder("foliofs.journal.checkpoints").register(registry);
+        commitTimer = Timer.builder("foliofs.journal.commit").description("journal append and flush").register(registry);
+        Gauge.builder("foliofs.journal.checkpoint.lag.blocks", this, v -> v.journal == null ? 0 : v.journal.usedBlocks())
+                .description("journal blocks written since the last checkpoint").register(registry);
+        Counter.builder("foliofs.journal.replay.transactions").description("transactions replayed at mount").register(registry)
+                .increment(replayedTransactions);
+        Counter.builder("foliofs.journal.replay.blocks").description("block images replayed at mount").register(registry)
+                .increment(replayedBlocks);
+
+        if (format) {
+            update(() -> {
+                freeSpace.format();
+                return null;
+            });
+            lock.writeLock().lock();
+            try {
+                commit();
+                checkpoint(false);
+            } finally {
+                lock.writeLock().unlock();
+            }
+        } else {
+            try {
+                freeSpace.load();
+            } catch (FsException e) {
+                if (!tolerateFreeSpaceError) {
+                    throw e;
+                }
+                freeSpaceError = e.getMessage();
+                readOnlyReason = "free space could not be loaded: " + e.getMessage();
+            }
+        }
+        Duration interval = options.commitInterval();
+        if (journal != null && interval != null && !interval.isZero() && !interval.isNegative()) {
+            committer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "foliofs-commit");
+                t.setDaemon(true);
+                return t;
+            });
+            committer.scheduleWithFixedDelay(this::periodicCommit, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            committer = null;
+        }
+    }
+
+    // ------------------------------------------------------------------ opening
+
+    /** Opens the foliofs filesystem on {@code path} (image file or block device), exclusively. */
+    public static MountedVolume open(Path path, VolumeOptions options) {
+        BlockDevice device;
+        try {
+            device = Devices.open(path, OpenOptions.DEFAULT.withReadOnly(options.readOnly()).withExclusive(true));
+        } catch (IOException e) {
+            throw new FsException(Errno.EIO, path + ": cannot open: " + e.getMessage(), e);
+        }
+        try {
+            return open(device, options);
+        } catch (RuntimeException e) {
+            closeQuietly(device);
+            throw e;
+        }
+    }
+
+    /**
+     * Opens the filesystem on {@code device}: reads the superblock (the backup if the primary is
+     * damaged; {@link #superblockNote} says so), refuses unknown versions and features, replays
+     * the journal, and loads the allocator. The volume owns the device from now on and closes it.
+     */
+    public static MountedVolume open(BlockDevice device, VolumeOptions options) {
+        return open(device, options, false);
+    }
+
+    /**
+     * Like {@link #open(BlockDevice, VolumeOptions)}, for fsck: a free-space tree that cannot be
+     * loaded does not stop the open; the volume is then read-only and
+     * {@link #freeSpaceError()} says why.
+     */
+    public static MountedVolume openForCheck(BlockDevice device, VolumeOptions options) {
+        return open(device, options, true);
+    }
+
+    private static MountedVolume open(BlockDevice device, VolumeOptions options, boolean forCheck) {
+        BlockDevice metered = new MeteredBlockDevice(device, options.registry());
+        Superblock.Located located = Superblock.read(metered);
+        Superblock sb = located.superblock();
+        if (located.fromBackup()) {
+            LOG.warn("{}: {}", device.describe(), located.note());
+        }
+        sb.checkFeatures(options.readOnly());
+        if (device.size() < sb.geometry().bytes()) {
+            throw new FsException(Errno.EINVAL, device.describe() + ": device of " + device.size()
+                    + " bytes is smaller than the filesystem on it (" + sb.geometry().bytes() + " bytes)");
+        }
+        Journal.Recovery recovery = Journal.scan(metered, sb);
+        if (!recovery.transactions().isEmpty()) {
+            LOG.info("{}: journal holds {} transactions ({} blocks) to replay{}", device.describe(),
+                    recovery.transactions().size(), recovery.blocks(), options.readOnly() ? " (into memory: read-only open)" : "");
+        }
+        return new MountedVolume(metered, options, sb, located.note(), recovery, false, forCheck);
+    }
+
+    /**
+     * Writes a new, empty filesystem (free-space tree only) on {@code device} and opens it.
+     * The superblock is written last, by the first checkpoint, so an interrupted format leaves
+     * no filesystem. Checks nothing about what the device held before: that is {@link Mkfs}'s job.
+     */
+    static MountedVolume format(BlockDevice device, Geometry geometry, UUID uuid, String label, VolumeOptions options) {
+        BlockDevice metered = new MeteredBlockDevice(device, options.registry());
+        try {
+            wipe(metered, 0, Math.min(WIPE_HEAD, metered.size()));
+            long tail = Math.min(WIPE_TAIL, metered.size());
+            wipe(metered, metered.size() - tail, tail);
+        } catch (IOException e) {
+            throw new FsException(Errno.EIO, device.describe() + ": cannot write: " + e.getMessage(), e);
+        }
+        Superblock sb = new Superblock(Superblock.VERSION, geometry, Features.NONE, uuid, label,
+                new long[Superblock.MAX_OWNER + 1], 0, 0, 1, 0, false, Instant.now().getEpochSecond());
+        return new MountedVolume(metered, options.withReadOnly(false), sb, null, null, true, false);
+    }
+
+    private static void wipe(BlockDevice device, long offset, long length) throws IOException {
+        if (length > 0) {
+            device.write(offset, ByteBuffer.allocate((int) length));
+        }
+    }
+
+    private static long newEpoch() {
+        long e;
+        do {
+            e = RANDOM.nextLong();
+        } while (e == 0);
+        return e;
+    }
+
+    // ------------------------------------------------------------------ Volume
+
+    @Override
+    public BlockDevice device() {
+        return device;
+    }
+
+    @Override
+    public int blockSize() {
+        return superblock.geometry().blockSize();
+    }
+
+    @Override
+    public UUID uuid() {
+        return superblock.uuid();
+    }
+
+    @Override
+    public String label() {
+        return superblock.label();
+    }
+
+    @Override
+    public Tree inodes() {
+        return trees[1];
+    }
+
+    @Override
+    public Tree dirents() {
+        return trees[2];
+    }
+
+    @Override
+    public Tree extents() {
+        return trees[3];
+    }
+
+    @Override
+    public Tree xattrs() {
+        return trees[4];
+    }
+
+    /** The free-space tree (owner 5); changed only by the allocator. */
+    public Tree freeSpaceTree() {
+        return trees[5];
+    }
+
+    /** Tree {@code owner} (1..5). */
+    public BTree tree(long owner) {
+        return trees[(int) owner];
+    }
+
+    @Override
+    public SpaceAllocator allocator() {
+        return freeSpace;
+    }
+
+    public FreeSpace freeSpace() {
+        return freeSpace;
+    }
+
+    @Override
+    public <T> T update(Supplier<T> operation) {
+        if (lock.isWriteLockedByCurrentThread()) {
+            return operation.get(); // nested: joins the outer operation
+        }
+        if (lock.getReadHoldCount() > 0) {
+            throw new IllegalStateException("Volume.update called inside Volume.read");
+        }
+        lock.writeLock().lock();
+        try {
+            checkWritable();
+            T result = runOperation(operation);
+            afterOperation();
+            return result;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private <T> T runOperation(Supplier<T> operation) {
+        store.beginOperation();
+        T result;
+        try {
+            result = operation.get();
+            freeSpace.applyToTree();
+            if (journal != null && store.runningBlocks() > journal.maxImages()) {
+                throw new FsException(Errno.EFBIG, "operation changes " + store.runningBlocks()
+                        + " metadata blocks with its transaction, more than the journal holds (" + journal.maxImages() + ")");
+            }
+        } catch (RuntimeException | Error e) {
+            store.rollbackOperation();
+            freeSpace.rollbackOperation();
+            throw e;
+        }
+        store.commitOperation();
+        freeSpace.commitOperation();
+        return result;
+    }
+
+    /**
+     * Size-triggered commit, and a checkpoint when blocks waiting for one crowd the allocator.
+     * An IO failure here has already made the volume read-only; the operation itself succeeded
+     * (in memory), so it is not reported to this caller but to the next update or sync.
+     */
+    private void afterOperation() {
+        try {
+            if (store.runningBlocks() >= maxTransactionBlocks) {
+                commit();
+            }
+            long busy = freeSpace.busyBlocks();
+            if (busy > 0 && busy >= freeSpace.availableBlocks() / 2) {
+                commit();
+                checkpoint(false);
+            }
+        } catch (FsException e) {
+            LOG.error("{}: {}", device.describe(), e.getMessage());
+        }
+    }
+
+    @Override
+    public <T> T read(Supplier<T> operation) {
+        lock.readLock().lock();
+        try {
+            return operation.get();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void sync() {
+        lock.writeLock().lock();
+        try {
+            if (journal == null) {
+                return; // opened read-only: nothing to make durable
+            }
+            failIfBroken();
+            commit();
+            try {
+                device.flush();
+            } catch (IOException e) {
+                fail("device flush failed: " + e.getMessage());
+                failIfBroken();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public boolean readOnly() {
+        return readOnlyReason != null;
+    }
+
+    @Override
+    public String readOnlyReason() {
+        return readOnlyReason;
+    }
+
+    private void checkWritable() {
+        if (closed) {
+            throw new FsException(Errno.EIO, device.describe() + ": volume is closed");
+        }
+        if (readOnlyReason != null) {
+            throw new FsException(Errno.EROFS, device.describe() + ": read-only: " + readOnlyReason);
+        }
+    }
+
+    private void failIfBroken() {
+        if (readOnlyReason != null && journal != null) {
+            throw new FsException(Errno.EIO, device.describe() + ": read-only after a metadata IO error: " + readOnlyReason);
+        }
+    }
+
+    /** Makes the volume read-only for good after a metadata IO error. */
+    private void fail(String reason) {
+        if (readOnlyReason == null) {
+            readOnlyReason = reason;
+            LOG.error("{}: metadata IO error, volume is now read-only: {}", device.describe(), reason);
+        }
+    }
+
+    // ------------------------------------------------------------------ commit and checkpoint
+
+    /** Seals the running transaction and appends it to the journal (exclusive lock held, between operations). */
+    private void commit() {
+        if (journal == null || readOnlyReason != null || !store.hasRunningChanges()) {
+            return;
+        }
+        int n = store.runningBlocks();
+        if (n > journal.maxImages()) {
+            fail("transaction of " + n + " blocks is larger than the journal (" + journal.regionBlocks() + " blocks)");
+            failIfBroken();
+        }
+        if (!journal.fits(n)) {
+            checkpoint(false);
+            failIfBroken();
+        }
+        long seq = journal.nextSeq();
+        MetadataStore.Sealed sealed = store.seal(seq);
+        long t0 = System.nanoTime();
+        try {
+            journal.append(sealed.roots(), sealed.images());
+        } catch (IOException e) {
+            fail("journal write of transaction " + seq + " failed: " + e.getMessage());
+            failIfBroken();
+        }
+        commitTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+        commits.increment();
+        journalBytes.increment((double) journal.blocksFor(sealed.images().size()) * blockSize());
+        lastCommittedSeq = seq;
+        freeSpace.transactionCommitted(seq);
+        if (journal.usedBlocks() > journal.regionBlocks() / 2) {
+            checkpoint(false);
+        }
+    }
+
+    /**
+     * Writes every journaled image home, flushes, then records roots and the new journal tail
+     * in both superblocks and flushes again; afterwards the journal space is free and the
+     * blocks freed by committed transactions become allocatable.
+     */
+    private void checkpoint(boolean clean) {
+        if (journal == null || readOnlyReason != null) {
+            return;
+        }
+        try {
+            writeHome(store.journaledImages());
+            Superblock next = superblock.withRoots(store.committedRoots())
+                    .withJournal(journal.epoch(), journal.nextSeq(), journal.headPosition()).withClean(clean);
+            writeSuperblocks(next);
+            superblock = next;
+        } catch (FsException e) {
+            fail(e.getMessage());
+            return;
+        }
+        journal.checkpointed();
+        store.checkpointed();
+        checkpoints.increment();
+        if (lastCommittedSeq >= 0) {
+            freeSpace.transactionDurable(lastCommittedSeq);
+        }
+    }
+
+    /** Writes images to their home blocks (adjacent blocks in one write, up to 1 MiB) and flushes. */
+    private void writeHome(SortedMap<Long, byte[]> images) {
+        if (images.isEmpty()) {
+            return;
+        }
+        int bs = images.values().iterator().next().length;
+        int maxRun = Math.max(1, (1 << 20) / bs);
+        List<Map.Entry<Long, byte[]>> all = new ArrayList<>(images.entrySet());
+        try {
+            int i = 0;
+            while (i < all.size()) {
+                int j = i + 1;
+                while (j < all.size() && j - i < maxRun && all.get(j).getKey() == all.get(j - 1).getKey() + 1) {
+                    j++;
+                }
+                ByteBuffer run = ByteBuffer.allocate((j - i) * bs);
+                for (int k = i; k < j; k++) {
+                    run.put(all.get(k).getValue());
+                }
+                device.write(all.get(i).getKey() * bs, run.flip());
+                i = j;
+            }
+            device.flush();
+        } catch (IOException e) {
+            throw new FsException(Errno.EIO, "writing metadata home failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Primary, then backup, then a flush: after a crash at least one copy is whole (each fits a sector). */
+    private void writeSuperblocks(Superblock sb) {
+        byte[] bytes = sb.encode();
+        try {
+            device.write(0, ByteBuffer.wrap(bytes));
+            device.write(sb.geometry().backupSuperblock() * sb.geometry().blockSize(), ByteBuffer.wrap(bytes));
+            device.flush();
+        } catch (IOException e) {
+            throw new FsException(Errno.EIO, "superblock write failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void periodicCommit() {
+        if (closed || readOnlyReason != null) {
+            return;
+        }
+        lock.writeLock().lock();
+        try {
+            if (!closed) {
+                commit();
+            }
+        } catch (RuntimeException e) {
+            LOG.error("{}: periodic commit failed: {}", device.describe(), e.getMessage());
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ inspection
+
+    public Superblock superblock() {
+        return superblock;
+    }
+
+    public Geometry geometry() {
+        return superblock.geometry();
+    }
+
+    /** Why the backup superblock was used, or null when the primary was fine. */
+    public String superblockNote() {
+        return superblockNote;
+    }
+
+    /** Transactions replayed at open (into memory for a read-only open). */
+    public int replayedTransactions() {
+        return replayedTransactions;
+    }
+
+    public long replayedBlocks() {
+        return replayedBlocks;
+    }
+
+    /** Why the free-space tree could not be loaded ({@link #openForCheck} only), or null. */
+    public String freeSpaceError() {
+        return freeSpaceError;
+    }
+
+    public MetadataStore store() {
+        return store;
+    }
+
+    /** Geometry, free space and journal state, read under the shared lock. */
+    public VolumeInfo info() {
+        return read(() -> {
+            long[] inodes = {0};
+            trees[1].scan(null, null, e -> {
+                inodes[0]++;
+                return true;
+            });
+            return new VolumeInfo(device.describe(), superblock, superblockNote, freeSpace.freeBlocks(),
+                    freeSpace.totalBlocks(), inodes[0], replayedTransactions, replayedBlocks,
+                    journal == null ? 0 : journal.usedBlocks(), readOnly(), readOnlyReason);
+        });
+    }
+
+    // ------------------------------------------------------------------ close
+
+    /**
+     * Commits, checkpoints, marks the superblock clean and closes the device. After a metadata
+     * IO error it writes nothing, closes the device and throws {@code FsException(EIO)} naming
+     * the error.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (committer != null) {
+            committer.shutdownNow();
+        }
+        lock.writeLock().lock();
+        String failure = null;
+        try {
+            if (journal != null && readOnlyReason == null) {
+                commit();
+                checkpoint(true);
+            }
+            if (journal != null && readOnlyReason != null) {
+                failure = readOnlyReason;
+            }
+        } catch (FsException e) {
+            failure = e.getMessage();
+        } finally {
+            closed = true;
+            lock.writeLock().unlock();
+            closeQuietly(device);
+        }
+        if (failure != null) {
+            throw new FsException(Errno.EIO, device.describe() + ": closed without writing after a metadata IO error: " + failure);
+        }
+    }
+
+    private static void closeQuietly(BlockDevice device) {
+        try {
+            device.close();
+        } catch (IOException e) {
+            LOG.warn("{}: close failed: {}", device.describe(), e.getMessage());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MountedVolume[" + device.describe() + ", " + superblock + (readOnly() ? ", read-only: " + readOnlyReason : "") + "]";
+    }
+}
