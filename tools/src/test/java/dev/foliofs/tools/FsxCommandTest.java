@@ -58,10 +58,10 @@ class FsxCommandTest {
     @ValueSource(longs = {1, 2026, 77_777})
     void every_operation_kind_passes_on_a_local_file(long seed) {
         Path file = dir.resolve("file");
-        Run run = fsx("--seed", Long.toString(seed), "--ops", "3000", file.toString());
+        Run run = fsx("--seed", Long.toString(seed), "--ops", "2000", file.toString());
 
         assertThat(run.exit()).as(run.err()).isZero();
-        assertThat(run.out()).contains("seed " + seed).contains("PASSED 3000 operations");
+        assertThat(run.out()).contains("seed " + seed).contains("PASSED 2000 operations");
         for (OpKind kind : OpKind.values()) {
             assertThat(run.out()).as("summary counts %s", kind.label()).containsPattern(
                     "[:,] " + kind.label() + " \\d+");
