@@ -1127,6 +1127,7 @@ public final class FoliofsFileSystem implements FileSystem {
             return;
         }
         data.syncAll();
+        data.close();
         volume.sync();
         closed = true;
         volume.close();

@@ -81,5 +81,6 @@ class OrphanTest {
             });
             return any[0];
         })).as("the orphan's attributes are gone").isFalse();
+        assertThat(dev.foliofs.fsck.namespace.NamespaceCheck.check(f.volume)).isEmpty();
     }
 }

@@ -78,5 +78,6 @@ class ReaddirStabilityTest {
         }
         seen.forEach((name, times) -> assertThat(times).as(name).isEqualTo(1));
         assertThat(seen).containsKeys(".", "..");
+        assertThat(dev.foliofs.fsck.namespace.NamespaceCheck.check(f.volume)).isEmpty();
     }
 }
