@@ -17,6 +17,7 @@ echo "bench: building" >&2
 mvn -q -B -ntp -DskipTests package >&2
 jar=$(ls tools/target/tools-*.jar | grep -v -e sources -e tests | head -n 1)
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 status=0
@@ -71,6 +72,7 @@ cp "$out/ratios.svg" docs/benchmarks-ratios.svg
   echo "| CPU | ${cpu:-unknown}, $cores cores |"
   echo "| RAM | $ram |"
   echo "| kernel | $kernel |"
+  echo "| load average (1, 5, 15 min) when the run started | $load_before |"
   echo "| disk holding the images | ${disk:-$backing} |"
   echo "| fio | $fio_version |"
   echo "| fuse2fs (e2fsprogs) | $e2fs_version |"
