@@ -47,7 +47,8 @@ public final class DeviceFileSystems {
             throw refusal(device, e);
         }
         try {
-            return FoliofsFileSystem.open(volume, FsOptions.defaults().withRegistry(registry));
+            return FoliofsFileSystem.open(volume,
+                    FsOptions.defaults().withRegistry(registry).withData(options.data().factory()));
         } catch (RuntimeException e) {
             volume.close();
             throw e instanceof FsException fe ? refusal(device, fe) : e;
