@@ -113,6 +113,15 @@ public interface FileSystem extends AutoCloseable {
         /** fallocate(2) with its mode bits (KEEP_SIZE 1, PUNCH_HOLE 2, ZERO_RANGE 16). */
         void fallocate(int mode, long offset, long length);
 
+        /** fstat(2): works after the file lost its last name, until {@link #close}. */
+        Attr getattr();
+
+        /**
+         * ftruncate(2): EINVAL unless the descriptor is open for writing (no permission check
+         * beyond that); works after the file lost its last name.
+         */
+        void truncate(Caller caller, long size);
+
         /** Last reference dropped (FUSE release). */
         @Override
         void close();

@@ -1,8 +1,11 @@
 package dev.foliofs.vfs;
 
 /**
- * The changes of one setattr call; a null field is left unchanged. Times: a value, or
- * {@link #NOW} for the current time. ({@code UTIME_OMIT} maps to null.)
+ * The changes of one setattr call; a null field is left unchanged. {@code mode} holds the
+ * permission bits (07777; type bits are ignored). {@code uid}/{@code gid}: null for chown's -1.
+ * Times: nanoseconds since the epoch, or {@link #NOW} for the current time (UTIME_NOW);
+ * {@code UTIME_OMIT} maps to null. ctime is always set to the current time by a setattr that
+ * changes anything; a size change also sets mtime.
  */
 public record SetAttr(Integer mode, Integer uid, Integer gid, Long size, Long atimeNs,
                       Long mtimeNs) {

@@ -8,9 +8,11 @@ import dev.foliofs.format.Superblock;
 import dev.foliofs.volume.Mkfs;
 import dev.foliofs.volume.MkfsOptions;
 import dev.foliofs.volume.Volume;
+import dev.foliofs.vfs.FoliofsFileSystem;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -52,9 +54,14 @@ public final class MkfsCommand implements Callable<Integer> {
 
     private final Consumer<Volume> populate;
 
-    /** mkfs that leaves the new volume empty (no root directory). */
+    /** mkfs that creates the root directory: owned by root, mode 0755, like mkfs.ext4. */
     public MkfsCommand() {
-        this(volume -> { });
+        this(volume -> FoliofsFileSystem.createRoot(volume, 0, 0, 0755, nowNanos()));
+    }
+
+    private static long nowNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     /** mkfs that runs {@code populate} inside the new volume (the namespace layer creates the root directory). */

@@ -1,0 +1,43 @@
+package dev.foliofs.vfs;
+
+import static dev.foliofs.vfs.FileSystem.ROOT_INO;
+import static dev.foliofs.vfs.FsFixture.ROOT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FileSystemBasicsTest {
+    private final FsFixture f = new FsFixture();
+
+    @Test
+    void theRootIsADirectoryOwnedAsCreated() {
+        Attr root = f.fs.getattr(ROOT_INO);
+        assertThat(root.mode()).isEqualTo(0040755);
+        assertThat(root.nlink()).isEqualTo(2);
+        assertThat(root.uid()).isZero();
+    }
+
+    @Test
+    void aFileCanBeCreatedWrittenLookedUpAndReadBack() {
+        long ino = f.file(ROOT, ROOT_INO, "hello", "hello, world");
+        Attr a = f.fs.lookup(ROOT, ROOT_INO, "hello");
+        assertThat(a.ino()).isEqualTo(ino);
+        assertThat(a.size()).isEqualTo(12);
+        assertThat(a.mode()).isEqualTo(0100644);
+        assertThat(a.blocks()).isEqualTo(8);
+        assertThat(f.contents(ino)).isEqualTo("hello, world");
+    }
+
+    @Test
+    void everythingSurvivesACrashOnceCommitted() {
+        long dir = f.mkdir(ROOT_INO, "d", 0755);
+        long ino = f.file(ROOT, dir, "x", "data");
+        f.fs.sync(); // file data is committed by sync/fsync (the default data path caches it)
+        f.crashAndRemount();
+        assertThat(f.fs.lookup(ROOT, dir, "x").ino()).isEqualTo(ino);
+        assertThat(f.contents(ino)).isEqualTo("data");
+        List<DirEntry> list = f.fs.readdir(ROOT, dir, 0, 100);
+        assertThat(list).extracting(DirEntry::name).containsExactly(".", "..", "x");
+    }
+}
