@@ -82,4 +82,8 @@ public interface FileData {
 
     /** Writes back everything (sync(2), unmount). */
     void syncAll();
+
+    /** Unmount, after {@link #syncAll}: stops background work (flusher threads). */
+    default void close() {
+    }
 }

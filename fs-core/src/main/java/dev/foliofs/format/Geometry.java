@@ -17,7 +17,7 @@ public record Geometry(int blockSize, long totalBlocks, long journalStart, long 
     public static final int MIN_BLOCK_SIZE = 1024;
     public static final int MAX_BLOCK_SIZE = 65536;
     public static final long MIN_JOURNAL_BLOCKS = 64;
-    public static final long MAX_DEFAULT_JOURNAL_BLOCKS = 8192;
+    public static final long MAX_DEFAULT_JOURNAL_BLOCKS = 16384;
     /** The smallest data area worth a filesystem. */
     public static final long MIN_DATA_BLOCKS = 64;
 
@@ -52,7 +52,7 @@ public record Geometry(int blockSize, long totalBlocks, long journalStart, long 
         return new Geometry(blockSize, total, 1, journal);
     }
 
-    /** 1/16 of a small device, 1/64 of a large one: between 64 and 8192 blocks. */
+    /** 1/16 of a small device, 1/64 of a large one: between 64 and 16384 blocks. */
     public static long defaultJournalBlocks(long totalBlocks) {
         return Math.max(MIN_JOURNAL_BLOCKS, Math.min(MAX_DEFAULT_JOURNAL_BLOCKS, Math.max(Math.min(totalBlocks / 16, 1024),
                 totalBlocks / 64)));

@@ -695,8 +695,9 @@ public final class FoliofsFileSystem implements FileSystem {
     public StatFs statfs() {
         return read(() -> {
             long total = volume.allocator().totalBlocks();
-            long free = volume.allocator().freeBlocks();
-            long available = Math.max(0, free - data.reservedBlocks());
+            // space promised to delayed allocations is used space, as far as anyone asking knows
+            long free = Math.max(0, volume.allocator().freeBlocks() - data.reservedBlocks());
+            long available = free;
             long used = inodes.inodeCount();
             // an inode costs a record of a tree node: a generous estimate of what free space holds
             long freeInodes = available * (volume.blockSize() / 256);
@@ -1142,6 +1143,7 @@ public final class FoliofsFileSystem implements FileSystem {
             return;
         }
         data.syncAll();
+        data.close();
         volume.sync();
         closed = true;
         volume.close();

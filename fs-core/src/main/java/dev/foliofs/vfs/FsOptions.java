@@ -1,5 +1,6 @@
 package dev.foliofs.vfs;
 
+import dev.foliofs.cache.DataOptions;
 import dev.foliofs.data.DirectFileData;
 import dev.foliofs.data.FileData;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,9 +13,14 @@ import java.time.Clock;
  */
 public record FsOptions(FileData.Factory data, MeterRegistry registry, Clock clock) {
 
-    /** The direct data path, a private registry, the system clock. */
+    /** The cached data path (folio cache, delayed allocation, writeback), a private registry, the system clock. */
     public static FsOptions defaults() {
-        return new FsOptions(DirectFileData::new, new SimpleMeterRegistry(), Clock.systemUTC());
+        return new FsOptions(DataOptions.defaults().factory(), new SimpleMeterRegistry(), Clock.systemUTC());
+    }
+
+    /** The direct data path (no cache): for tests and comparison. */
+    public static FsOptions direct() {
+        return defaults().withData(DirectFileData::new);
     }
 
     public FsOptions withData(FileData.Factory factory) {

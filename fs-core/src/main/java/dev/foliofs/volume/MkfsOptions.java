@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  * @param blockSize     filesystem block size (power of two, 1 KiB .. 64 KiB)
  * @param label         up to 64 bytes of UTF-8
  * @param uuid          null: a random one
- * @param journalBlocks 0: the default (1/64 of the device, 64 .. 8192 blocks)
+ * @param journalBlocks 0: the default ({@link Geometry#defaultJournalBlocks})
  * @param force         overwrite a device that holds a known filesystem
  * @param progress      told what mkfs is doing, one line per step (never null)
  */

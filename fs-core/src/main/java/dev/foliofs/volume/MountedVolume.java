@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * transaction is committed (sealed, appended to the journal and flushed) when it holds
  * {@code maxTransactionBlocks} blocks, every {@code commitInterval}, on {@link #sync} and on
  * close. A checkpoint writes the journaled images home, flushes, and records the roots and the
- * new journal tail in both superblocks; it runs when the journal is half full, when freed
+ * new journal tail in both superblocks; it runs when the journal is three quarters full, when the next transaction does not fit, when freed
  * blocks waiting for it crowd the allocator, and on close.
  *
  * <h2>Why freed blocks wait for the checkpoint</h2>
@@ -485,7 +485,7 @@ public final class MountedVolume implements Volume {
         journalBytes.increment((double) journal.blocksFor(sealed.images().size()) * blockSize());
         lastCommittedSeq = seq;
         freeSpace.transactionCommitted(seq);
-        if (journal.usedBlocks() > journal.regionBlocks() / 2) {
+        if (journal.usedBlocks() > journal.regionBlocks() / 4 * 3) {
             checkpoint(false);
         }
     }

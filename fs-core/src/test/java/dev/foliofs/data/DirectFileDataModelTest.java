@@ -51,7 +51,7 @@ class DirectFileDataModelTest {
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
-        FsFixture f = new FsFixture(volume);
+        FsFixture f = new FsFixture(volume, DirectFileData::new);
         byte[] model = new byte[0];
         try (FileSystem.OpenFile h = f.fs.create(ROOT, ROOT_INO, "f", 0644, 2)) {
             for (Op op : ops) {
@@ -124,7 +124,7 @@ class DirectFileDataModelTest {
 
     @Property(tries = 1)
     void aWriteThatFindsNoSpaceFailsWithEnospcAndChangesNothing() {
-        FsFixture f = new FsFixture(InMemoryVolume.create(200, BLOCK));
+        FsFixture f = new FsFixture(InMemoryVolume.create(200, BLOCK), DirectFileData::new);
         try (FileSystem.OpenFile h = f.fs.create(ROOT, ROOT_INO, "f", 0644, 2)) {
             h.write(0, ByteBuffer.wrap(new byte[] {1, 2, 3}));
             long free = f.fs.statfs().freeBlocks();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.foliofs.core.Errno;
 import dev.foliofs.core.FsException;
+import dev.foliofs.data.FileData;
 import dev.foliofs.volume.testing.InMemoryVolume;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
@@ -24,19 +25,27 @@ public final class FsFixture {
     public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     public InMemoryVolume volume;
     public FoliofsFileSystem fs;
+    private final FileData.Factory data;
 
     public FsFixture() {
         this(InMemoryVolume.create());
     }
 
     public FsFixture(InMemoryVolume volume) {
+        this(volume, null);
+    }
+
+    /** A fixture whose files use the given data path ({@code null}: the default, cached one). */
+    public FsFixture(InMemoryVolume volume, FileData.Factory data) {
         this.volume = volume;
+        this.data = data;
         FoliofsFileSystem.createRoot(volume, 0, 0, 0755, clock.nanos());
         fs = FoliofsFileSystem.open(volume, options());
     }
 
     public FsOptions options() {
-        return FsOptions.defaults().withClock(clock).withRegistry(registry);
+        FsOptions o = FsOptions.defaults().withClock(clock).withRegistry(registry);
+        return data == null ? o : o.withData(data);
     }
 
     /** Power cut and mount again: a new filesystem over what was committed. */

@@ -65,6 +65,7 @@ class OrphanTest {
         f.fs.setxattr(ROOT, ino, "user.x", new byte[100], 0);
         f.fs.unlink(ROOT, ROOT_INO, "tmp");
         long freeWhileOpen = f.fs.statfs().freeBlocks();
+        f.fs.sync(); // file data is committed by sync/fsync (the default data path caches it)
         // no close: the power goes
         FoliofsFileSystem after = f.crashAndRemount();
         FsFixture.assertErrno(Errno.ENOENT, () -> after.getattr(ino));

@@ -1,0 +1,247 @@
+package dev.foliofs.cache;
+
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A naturally aligned, power-of-two run of file blocks held in memory, with a bit per block
+ * for "uptodate" (memory holds the file's contents) and "dirty" (memory is newer than the
+ * device), a lock, and a writeback flag.
+ *
+ * <p>Contract: {@link #data()}, the bitmaps and the writeback flag are read and changed only
+ * with the lock held. A folio found in the cache must be locked and then checked with
+ * {@link #evicted()}: one removed from the cache in between is dead and the caller looks
+ * again. A folio that is locked, dirty or under writeback is pinned: the cache never
+ * evicts it (invariant 3).
+ */
+public final class Folio {
+    /** Bitmaps are longs: at most this many blocks per folio. */
+    public static final int MAX_BLOCKS = 64;
+
+    private final long ino;
+    private final long offset;
+    private final int blockSize;
+    private final byte[] data;
+    private final ReentrantLock lock = new ReentrantLock();
+    private long uptodate;
+    private long dirty;
+    /** Blocks whose bytes the running writeback is sending to the device. */
+    private long writebackBits;
+    private volatile boolean writeback;
+    private volatile boolean evicted;
+
+    Folio(long ino, long offset, int size, int blockSize) {
+        if (Integer.bitCount(size) != 1 || size % blockSize != 0 || size / blockSize > MAX_BLOCKS
+                || offset % size != 0) {
+            throw new IllegalArgumentException("folio " + offset + "+" + size + " of block " + blockSize);
+        }
+        this.ino = ino;
+        this.offset = offset;
+        this.blockSize = blockSize;
+        this.data = new byte[size];
+    }
+
+    public long ino() {
+        return ino;
+    }
+
+    /** File offset of the first byte. */
+    public long offset() {
+        return offset;
+    }
+
+    public int size() {
+        return data.length;
+    }
+
+    public long end() {
+        return offset + data.length;
+    }
+
+    public int blockSize() {
+        return blockSize;
+    }
+
+    public int blocks() {
+        return data.length / blockSize;
+    }
+
+    public boolean contains(long pos) {
+        return pos >= offset && pos < end();
+    }
+
+    /** The bytes; only with the lock held. */
+    public byte[] data() {
+        assert lock.isHeldByCurrentThread();
+        return data;
+    }
+
+    public void lock() {
+        lock.lock();
+    }
+
+    public boolean tryLock() {
+        return lock.tryLock();
+    }
+
+    public void unlock() {
+        lock.unlock();
+    }
+
+    public boolean isLocked() {
+        return lock.isLocked();
+    }
+
+    public boolean heldByCurrentThread() {
+        return lock.isHeldByCurrentThread();
+    }
+
+    /** Index within this folio of the block holding file offset {@code pos}. */
+    public int blockOf(long pos) {
+        assert contains(pos) : pos + " outside " + this;
+        return (int) ((pos - offset) / blockSize);
+    }
+
+    public boolean uptodate(int block) {
+        return (uptodate & (1L << block)) != 0;
+    }
+
+    public boolean uptodateAny() {
+        return uptodate != 0;
+    }
+
+    int getHoldCount() {
+        return lock.getHoldCount();
+    }
+
+    public boolean allUptodate() {
+        return uptodate == mask(0, blocks());
+    }
+
+    public void setUptodate(int fromBlock, int toBlock) {
+        assert lock.isHeldByCurrentThread();
+        uptodate |= mask(fromBlock, toBlock);
+    }
+
+    public void clearUptodate(int fromBlock, int toBlock) {
+        assert lock.isHeldByCurrentThread();
+        uptodate &= ~mask(fromBlock, toBlock);
+    }
+
+    public boolean dirty(int block) {
+        return (dirty & (1L << block)) != 0;
+    }
+
+    public boolean dirty() {
+        return dirty != 0;
+    }
+
+    /** Marks blocks dirty; returns how many were clean before. */
+    public int setDirty(int fromBlock, int toBlock) {
+        assert lock.isHeldByCurrentThread();
+        long m = mask(fromBlock, toBlock);
+        int newly = Long.bitCount(m & ~dirty);
+        dirty |= m;
+        return newly;
+    }
+
+    /** Clears and returns the dirty bitmap: writeback takes its snapshot this way and the blocks count as under writeback. */
+    public long takeDirty() {
+        assert lock.isHeldByCurrentThread();
+        long d = dirty;
+        dirty = 0;
+        writebackBits |= d;
+        return d;
+    }
+
+    /** Whether writeback is sending block {@code block} to the device right now (lock held). */
+    public boolean underWriteback(int block) {
+        return writeback && (writebackBits & (1L << block)) != 0;
+    }
+
+    /** Drops every dirty bit (the data is being discarded); returns how many there were. */
+    int discardDirty() {
+        assert lock.isHeldByCurrentThread();
+        int n = Long.bitCount(dirty);
+        dirty = 0;
+        return n;
+    }
+
+    /** Clears the dirty bits of blocks {@code [from, to)}; returns how many were dirty. */
+    public int clearDirty(int fromBlock, int toBlock) {
+        assert lock.isHeldByCurrentThread();
+        long m = mask(fromBlock, toBlock) & dirty;
+        dirty &= ~m;
+        return Long.bitCount(m);
+    }
+
+    public long dirtyBits() {
+        return dirty;
+    }
+
+    public int dirtyBlocks() {
+        return Long.bitCount(dirty);
+    }
+
+    public boolean underWriteback() {
+        return writeback;
+    }
+
+    void setWriteback(boolean on) {
+        if (on) {
+            writeback = true;
+            return;
+        }
+        synchronized (this) {
+            writeback = false;
+            writebackBits = 0;
+            notifyAll();
+        }
+    }
+
+    /**
+     * Waits until the folio's writeback has ended (its IO completed and was accounted).
+     * Call without holding the folio lock: writeback ends without taking it.
+     */
+    public void awaitWriteback() {
+        assert !lock.isHeldByCurrentThread();
+        synchronized (this) {
+            while (writeback) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted waiting for writeback of " + this, e);
+                }
+            }
+        }
+    }
+
+    /** True once the cache dropped this folio; a holder must look the offset up again. */
+    public boolean evicted() {
+        return evicted;
+    }
+
+    void markEvicted() {
+        evicted = true;
+    }
+
+    /** Locked, dirty or under writeback: never evicted. */
+    public boolean pinned() {
+        return lock.isLocked() || dirty != 0 || writeback;
+    }
+
+    static long mask(int from, int to) {
+        if (to <= from) {
+            return 0;
+        }
+        long upper = to == 64 ? -1L : (1L << to) - 1;
+        return upper & ~((1L << from) - 1);
+    }
+
+    @Override
+    public String toString() {
+        return "Folio[ino " + ino + " @" + offset + "+" + data.length + " uptodate "
+                + Long.toBinaryString(uptodate) + " dirty " + Long.toBinaryString(dirty)
+                + (writeback ? " writeback" : "") + (evicted ? " evicted" : "") + "]";
+    }
+}

@@ -1,0 +1,354 @@
+package dev.foliofs.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The folio cache: every cached folio of every file, found by (inode, file offset).
+ *
+ * <p>Two structures. The <b>index</b> (per inode, folios by start offset) holds every live
+ * folio and is the only way to find one. The <b>evictable set</b> is a Caffeine cache
+ * weighted by bytes with maximum {@code limitBytes}; a folio enters it only when it is
+ * unlocked, clean and not under writeback. When Caffeine picks a victim, the folio is
+ * dropped from the index only if it can be locked without waiting and is still clean and not
+ * under writeback; otherwise it stays in the index, pinned, and re-enters the evictable set
+ * at its next clean unlock. So dirty, locked and under-writeback folios are never evicted
+ * (invariant 3): memory held by them is bounded by the writeback dirty limits, not by
+ * {@code limitBytes}.
+ *
+ * <p>Eviction is this system's memory reclaim. Eviction runs on the thread that triggered it
+ * (no background executor), which keeps tests deterministic.
+ */
+public final class PageCache {
+    private final int blockSize;
+    private final int minFolio;
+    private final int maxFolio;
+    private final Map<Long, ConcurrentSkipListMap<Long, Folio>> files = new ConcurrentHashMap<>();
+    private final Cache<Folio, Boolean> evictable;
+    private final AtomicLong bytes = new AtomicLong();
+    private final Counter hits;
+    private final Counter misses;
+    private final Counter evictions;
+
+    /**
+     * @param limitBytes bytes of clean folios kept (mount option {@code cache_size=})
+     * @param blockSize  filesystem block size
+     * @param maxFolio   largest folio in bytes (power of two; at most 64 blocks)
+     */
+    public PageCache(long limitBytes, int blockSize, int maxFolio, MeterRegistry registry) {
+        this.blockSize = blockSize;
+        this.minFolio = Math.max(blockSize, 4096);
+        this.maxFolio = Math.max(minFolio, Math.min(maxFolio, blockSize * Folio.MAX_BLOCKS));
+        if (Integer.bitCount(blockSize) != 1 || Integer.bitCount(this.maxFolio) != 1) {
+            throw new IllegalArgumentException("block " + blockSize + ", max folio " + maxFolio);
+        }
+        this.evictable = Caffeine.newBuilder()
+                .maximumWeight(Math.max(limitBytes, minFolio))
+                .weigher((Folio f, Boolean v) -> f.size())
+                .executor(Runnable::run)
+                .evictionListener((Folio f, Boolean v, RemovalCause cause) -> {
+                    if (f != null && cause.wasEvicted()) {
+                        reclaim(f);
+                    }
+                })
+                .build();
+        this.hits = Counter.builder("foliofs.cache.hits").register(registry);
+        this.misses = Counter.builder("foliofs.cache.misses").register(registry);
+        this.evictions = Counter.builder("foliofs.cache.evictions").register(registry);
+        Gauge.builder("foliofs.cache.bytes", bytes, AtomicLong::get).baseUnit("bytes").register(registry);
+        Gauge.builder("foliofs.cache.pinned.bytes", this, PageCache::pinnedBytes).baseUnit("bytes")
+                .register(registry);
+    }
+
+    public int blockSize() {
+        return blockSize;
+    }
+
+    public int minFolio() {
+        return minFolio;
+    }
+
+    public int maxFolio() {
+        return maxFolio;
+    }
+
+    /** Bytes held by all cached folios. */
+    public long bytes() {
+        return bytes.get();
+    }
+
+    /** Bytes of folios outside the evictable set (dirty, locked, under writeback). */
+    public double pinnedBytes() {
+        long evictableBytes = evictable.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
+        return Math.max(0, bytes.get() - evictableBytes);
+    }
+
+    /** The folio holding {@code pos}, unlocked, or null; counts a hit or a miss. */
+    public Folio find(long ino, long pos) {
+        Folio f = lookup(ino, pos);
+        (f == null ? misses : hits).increment();
+        return f;
+    }
+
+    /** Whether a folio holding {@code pos} is cached; counts nothing (read-ahead decisions). */
+    public boolean cached(long ino, long pos) {
+        return lookup(ino, pos) != null;
+    }
+
+    private Folio lookup(long ino, long pos) {
+        ConcurrentSkipListMap<Long, Folio> tree = files.get(ino);
+        if (tree == null) {
+            return null;
+        }
+        Map.Entry<Long, Folio> e = tree.floorEntry(pos);
+        return e != null && e.getValue().contains(pos) ? e.getValue() : null;
+    }
+
+    /** The cached folio holding {@code pos}, locked and live, or null if none is cached. */
+    public Folio lockExisting(long ino, long pos) {
+        while (true) {
+            Folio f = lookup(ino, pos);
+            if (f == null) {
+                return null;
+            }
+            f.lock();
+            if (!f.evicted()) {
+                return f;
+            }
+            f.unlock();
+        }
+    }
+
+    /**
+     * The folio holding {@code pos}, locked: the cached one, or a new one (nothing uptodate)
+     * sized for a request that continues to {@code wantEnd}: the largest naturally aligned
+     * power of two up to the maximum that fits between cached neighbours and does not reach
+     * far past {@code wantEnd}.
+     */
+    public Folio grab(long ino, long pos, long wantEnd) {
+        while (true) {
+            Folio f = find(ino, pos);
+            if (f != null) {
+                f.lock();
+                if (!f.evicted()) {
+                    return f;
+                }
+                f.unlock();
+                continue;
+            }
+            ConcurrentSkipListMap<Long, Folio> tree = files.computeIfAbsent(ino, k -> new ConcurrentSkipListMap<>());
+            synchronized (tree) {
+                if (lookup(ino, pos) != null) {
+                    continue;
+                }
+                long want = Math.max(wantEnd, pos + 1) - (pos - pos % minFolio);
+                int size = maxFolio;
+                while (size > minFolio && (size > want || overlaps(tree, pos - pos % size, size))) {
+                    size >>= 1;
+                }
+                Folio created = new Folio(ino, pos - pos % size, size, blockSize);
+                created.lock();
+                tree.put(created.offset(), created);
+                bytes.addAndGet(size);
+                return created;
+            }
+        }
+    }
+
+    private static boolean overlaps(ConcurrentSkipListMap<Long, Folio> tree, long start, int size) {
+        Map.Entry<Long, Folio> e = tree.lowerEntry(start + size);
+        return e != null && e.getValue().end() > start;
+    }
+
+    /**
+     * Unlocks a folio taken with {@link #grab} or {@link #lockExisting}; a folio left clean and
+     * not under writeback becomes evictable again.
+     */
+    public void unlock(Folio f) {
+        boolean clean = !f.evicted() && !f.dirty() && !f.underWriteback() && f.getHoldCount() == 1;
+        if (clean && !f.uptodateAny()) {
+            remove(f); // holds nothing worth keeping
+            f.unlock();
+            return;
+        }
+        f.unlock();
+        if (clean) {
+            evictable.put(f, Boolean.TRUE);
+        }
+    }
+
+    /** Marks a locked folio as under writeback (pinned until {@link #endWriteback}). */
+    public void startWriteback(Folio f) {
+        assert f.heldByCurrentThread();
+        f.setWriteback(true);
+    }
+
+    /** Ends writeback of a folio (without its lock); a clean folio becomes evictable again. */
+    public void endWriteback(Folio f) {
+        f.setWriteback(false);
+        if (!f.evicted() && !f.dirty() && !f.isLocked()) {
+            evictable.put(f, Boolean.TRUE);
+        }
+    }
+
+    /** The first folio of {@code ino} starting at or after {@code from} and before {@code to}, or null. */
+    public Folio next(long ino, long from, long to) {
+        ConcurrentSkipListMap<Long, Folio> tree = files.get(ino);
+        if (tree == null) {
+            return null;
+        }
+        Map.Entry<Long, Folio> e = tree.ceilingEntry(from);
+        return e != null && e.getKey() < to ? e.getValue() : null;
+    }
+
+    /** Caffeine chose {@code f}: drop it unless it is pinned. */
+    private void reclaim(Folio f) {
+        if (f.heldByCurrentThread() || !f.tryLock()) {
+            return;
+        }
+        try {
+            if (!f.evicted() && !f.dirty() && !f.underWriteback()) {
+                remove(f);
+                evictions.increment();
+            }
+        } finally {
+            f.unlock();
+        }
+    }
+
+    private void remove(Folio f) {
+        ConcurrentSkipListMap<Long, Folio> tree = files.get(f.ino());
+        if (tree != null && tree.remove(f.offset(), f)) {
+            bytes.addAndGet(-f.size());
+        }
+        f.markEvicted();
+    }
+
+    /**
+     * Memory reclaim of one folio, as pressure would do it: drops the folio holding
+     * {@code pos} if it is cached and not pinned. Returns whether it was dropped.
+     */
+    public boolean evict(long ino, long pos) {
+        Folio f = lookup(ino, pos);
+        if (f == null || !f.tryLock()) {
+            return false;
+        }
+        try {
+            if (f.evicted() || f.dirty() || f.underWriteback() || f.getHoldCount() > 1) {
+                return false;
+            }
+            remove(f);
+            evictable.invalidate(f);
+            evictions.increment();
+            return true;
+        } finally {
+            f.unlock();
+        }
+    }
+
+    /** Memory reclaim of everything that is not pinned; returns the folios dropped. */
+    public int evictAll() {
+        int n = 0;
+        for (ConcurrentSkipListMap<Long, Folio> tree : files.values()) {
+            for (Folio f : new ArrayList<>(tree.values())) {
+                if (evict(f.ino(), f.offset())) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Removes every folio lying entirely inside {@code [from, to)} of {@code ino}, waiting for
+     * each folio's lock (so for writeback that holds it); dirty data there is discarded.
+     * Folios only partly inside stay; the caller zeroes their part. Returns the number of
+     * dirty blocks discarded (for dirty accounting).
+     */
+    public int invalidate(long ino, long from, long to) {
+        ConcurrentSkipListMap<Long, Folio> tree = files.get(ino);
+        if (tree == null || to <= from) {
+            return 0;
+        }
+        int discarded = 0;
+        Map.Entry<Long, Folio> before = tree.lowerEntry(from);
+        long scanFrom = before != null && before.getValue().end() > from ? before.getKey() : from;
+        for (Folio f : new ArrayList<>(tree.subMap(scanFrom, true, to, false).values())) {
+            if (f.offset() < from || f.end() > to) {
+                continue;
+            }
+            f.awaitWriteback();
+            f.lock();
+            try {
+                if (f.evicted()) {
+                    continue;
+                }
+                while (f.underWriteback()) {
+                    f.unlock();
+                    f.awaitWriteback();
+                    f.lock();
+                }
+                discarded += f.discardDirty();
+                remove(f);
+                evictable.invalidate(f);
+            } finally {
+                f.unlock();
+            }
+        }
+        return discarded;
+    }
+
+    /** Folios of {@code ino} overlapping {@code [from, to)}, in offset order (unlocked). */
+    public List<Folio> folios(long ino, long from, long to) {
+        ConcurrentSkipListMap<Long, Folio> tree = files.get(ino);
+        if (tree == null || to <= from) {
+            return List.of();
+        }
+        Map.Entry<Long, Folio> before = tree.lowerEntry(from);
+        long scanFrom = before != null && before.getValue().end() > from ? before.getKey() : from;
+        return new ArrayList<>(tree.subMap(scanFrom, true, to, false).values());
+    }
+
+    /**
+     * Drops every folio of an inode that is being deleted; returns the dirty blocks dropped.
+     * Does not wait for writeback (the caller may hold the metadata lock that writeback's
+     * completion needs): IO in flight lands in blocks that the deletion frees, which stay
+     * busy until the deletion is durable.
+     */
+    public int dropInode(long ino) {
+        ConcurrentSkipListMap<Long, Folio> tree = files.remove(ino);
+        if (tree == null) {
+            return 0;
+        }
+        int discarded = 0;
+        for (Folio f : tree.values()) {
+            f.lock();
+            try {
+                if (!f.evicted()) {
+                    discarded += f.discardDirty();
+                    bytes.addAndGet(-f.size());
+                    f.markEvicted();
+                    evictable.invalidate(f);
+                }
+            } finally {
+                f.unlock();
+            }
+        }
+        return discarded;
+    }
+
+    /** Number of folios cached (tests and stats). */
+    public int folioCount() {
+        return files.values().stream().mapToInt(Map::size).sum();
+    }
+}

@@ -1,0 +1,480 @@
+package dev.foliofs.writeback;
+
+import dev.foliofs.cache.Folio;
+import dev.foliofs.cache.PageCache;
+import dev.foliofs.core.Errno;
+import dev.foliofs.core.FsException;
+import dev.foliofs.inject.InjectionPoints;
+import dev.foliofs.iomap.ExtentMappingOps;
+import dev.foliofs.volume.Volume;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dirty data: tracking per inode, the background flusher, writer throttling, and the
+ * writeback pass that moves dirty folios to the device.
+ *
+ * <p><b>A writeback pass</b> ({@link #writeback}) walks the inode's dirty folios in offset
+ * order. For each: lock it, take its dirty bits, mark it under writeback, unlock it; map each
+ * dirty run through a {@link WritebackContext} (which caches a mapping and validates it before
+ * every use, invariant 1); write the bytes. After a batch, the completed IO is accounted in
+ * one metadata operation after a device flush (UNWRITTEN becomes WRITTEN only once the data is
+ * durable, invariant 2, whatever order the journal commits in) and only then do the folios
+ * leave writeback, so a folio whose data is on disk but not yet visible through the extent
+ * map stays pinned and cannot be evicted.
+ *
+ * <p><b>Errors</b> (invariant 8): a data IO error loses the dirty bytes it hit (they are
+ * dropped, as a failing device gives nothing better) and is reported once to the next
+ * {@link #checkFsyncError fsync} and once to the next {@link #checkCloseError close} of that
+ * inode.
+ *
+ * <p><b>Locking</b>: a pass holds the inode's writeback lock (one pass per inode at a time)
+ * and never the iolock, so writers, truncate and punch may run meanwhile; they wait for a
+ * folio's writeback to end before dropping it.
+ */
+public final class Writeback implements AutoCloseable {
+    /** Injection point: a pass is about to look for the next dirty folio at {@code offset}. */
+    public static final String NEXT_FOLIO = "writeback.next-folio";
+    /** Injection point: a pass is about to submit IO for {@code offset} with a validated mapping. */
+    public static final String SUBMIT = "writeback.submit";
+    /** Injection point: a batch's IO completed, before the completions are accounted. */
+    public static final String COMPLETE = "writeback.io-complete";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Writeback.class);
+
+    private final Volume volume;
+    private final PageCache cache;
+    private final ExtentMappingOps ops;
+    private final WritebackOptions options;
+    private final int blockSize;
+    private final Map<Long, InodeDirty> inodes = new ConcurrentHashMap<>();
+    private final AtomicLong dirtyBytes = new AtomicLong();
+    private final ReentrantLock flusherLock = new ReentrantLock();
+    private final Condition flusherWake = flusherLock.newCondition();
+    private final Condition belowLimit = flusherLock.newCondition();
+    /** Live flusher threads: started when data becomes dirty, gone after a quiet spell. */
+    private final java.util.Set<Thread> flushers = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean closed;
+
+    final Counter staleRetries;
+    private final Counter bytesWritten;
+    private final Counter throttled;
+    private final Counter conversions;
+    private final Counter ioErrors;
+    private final Timer flushLatency;
+
+    /** Dirty state of one inode. */
+    private static final class InodeDirty {
+        final ReentrantLock passLock = new ReentrantLock();
+        final AtomicLong blocks = new AtomicLong();
+        volatile long dirtiedAtNanos;
+        volatile boolean fsyncError;
+        volatile boolean closeError;
+    }
+
+    public Writeback(Volume volume, PageCache cache, ExtentMappingOps ops, WritebackOptions options,
+                     MeterRegistry registry) {
+        this.volume = volume;
+        this.cache = cache;
+        this.ops = ops;
+        this.options = options;
+        this.blockSize = volume.blockSize();
+        this.staleRetries = Counter.builder("foliofs.iomap.stale.retries").tag("path", "writeback").register(registry);
+        this.bytesWritten = Counter.builder("foliofs.writeback.bytes").baseUnit("bytes").register(registry);
+        this.throttled = Counter.builder("foliofs.writeback.throttled.writers").register(registry);
+        this.conversions = Counter.builder("foliofs.writeback.unwritten.conversions").register(registry);
+        this.ioErrors = Counter.builder("foliofs.writeback.io.errors").register(registry);
+        this.flushLatency = Timer.builder("foliofs.writeback.flush.latency").register(registry);
+        Gauge.builder("foliofs.writeback.dirty.bytes", dirtyBytes, AtomicLong::get).baseUnit("bytes")
+                .register(registry);
+    }
+
+    /** Starts flusher threads up to the configured number (an idle filesystem keeps none). */
+    private void startFlushers() {
+        while (!closed) {
+            int n = running.get();
+            if (n >= options.flusherThreads()) {
+                return;
+            }
+            if (running.compareAndSet(n, n + 1)) {
+                Thread t = new Thread(this::flusherLoop, "foliofs-flusher-" + n);
+                t.setDaemon(true);
+                flushers.add(t);
+                t.start();
+            }
+        }
+    }
+
+    public ExtentMappingOps ops() {
+        return ops;
+    }
+
+    public PageCache cache() {
+        return cache;
+    }
+
+    public long dirtyBytes() {
+        return dirtyBytes.get();
+    }
+
+    private InodeDirty inode(long ino) {
+        return inodes.computeIfAbsent(ino, i -> new InodeDirty());
+    }
+
+    // ---- dirty accounting and throttling ------------------------------------------------
+
+    /** {@code blocks} blocks of {@code ino} became dirty. */
+    public void dirtied(long ino, int blocks) {
+        if (blocks == 0) {
+            return;
+        }
+        InodeDirty d = inode(ino);
+        if (d.blocks.getAndAdd(blocks) == 0) {
+            d.dirtiedAtNanos = System.nanoTime();
+        }
+        if (running.get() < options.flusherThreads()) {
+            startFlushers();
+        }
+        if (dirtyBytes.addAndGet((long) blocks * blockSize) > options.backgroundBytes()) {
+            wakeFlusher();
+        }
+    }
+
+    /** {@code blocks} dirty blocks of {@code ino} were cleaned or discarded. */
+    public void cleaned(long ino, int blocks) {
+        if (blocks == 0) {
+            return;
+        }
+        inode(ino).blocks.addAndGet(-blocks);
+        if (dirtyBytes.addAndGet(-(long) blocks * blockSize) <= options.limitBytes()) {
+            flusherLock.lock();
+            try {
+                belowLimit.signalAll();
+            } finally {
+                flusherLock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Called by a writer after dirtying data, holding no folio lock. Above the hard limit the
+     * writer first writes back its own file, then waits for the flusher until dirty bytes
+     * drop below the limit.
+     */
+    public void throttle(long ino) {
+        if (dirtyBytes.get() <= options.limitBytes()) {
+            return;
+        }
+        throttled.increment();
+        writeback(ino, 0, Long.MAX_VALUE);
+        flusherLock.lock();
+        try {
+            while (dirtyBytes.get() > options.limitBytes() && !closed) {
+                flusherWake.signalAll();
+                if (options.flusherThreads() == 0) {
+                    break;
+                }
+                belowLimit.await(100, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FsException(Errno.EIO, "interrupted while throttled");
+        } finally {
+            flusherLock.unlock();
+        }
+    }
+
+    private void wakeFlusher() {
+        if (flusherLock.tryLock()) {
+            try {
+                flusherWake.signalAll();
+            } finally {
+                flusherLock.unlock();
+            }
+        }
+    }
+
+    private void flusherLoop() {
+        long ageNanos = options.age().toNanos();
+        long interval = Math.max(10, Math.min(1000, options.age().toMillis() / 2));
+        int quietRounds = 0;
+        try {
+            while (!closed) {
+                flusherLock.lock();
+                try {
+                    if (dirtyBytes.get() <= options.backgroundBytes() && !closed) {
+                        flusherWake.await(interval, TimeUnit.MILLISECONDS);
+                    }
+                } finally {
+                    flusherLock.unlock();
+                }
+                long now = System.nanoTime();
+                boolean over = dirtyBytes.get() > options.backgroundBytes();
+                for (Map.Entry<Long, InodeDirty> e : inodes.entrySet()) {
+                    InodeDirty d = e.getValue();
+                    if (d.blocks.get() > 0 && (over || now - d.dirtiedAtNanos >= ageNanos)) {
+                        writeback(e.getKey(), 0, Long.MAX_VALUE);
+                    }
+                }
+                quietRounds = dirtyBytes.get() == 0 ? quietRounds + 1 : 0;
+                if (quietRounds >= 3) {
+                    return; // nothing dirty for a while: the next dirtying starts a flusher again
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("background writeback failed", e);
+        } finally {
+            flushers.remove(Thread.currentThread());
+            running.decrementAndGet();
+            if (!closed && dirtyBytes.get() > 0) {
+                startFlushers(); // data dirtied while this thread was leaving
+            }
+        }
+    }
+
+    // ---- errors ------------------------------------------------------------------------
+
+    private void recordError(long ino, Exception e) {
+        ioErrors.increment();
+        InodeDirty d = inode(ino);
+        d.fsyncError = true;
+        d.closeError = true;
+        LOG.warn("data writeback of inode {} failed: {}", ino, e.toString());
+    }
+
+    /** Throws EIO once if a writeback error happened since the last fsync of {@code ino}. */
+    public void checkFsyncError(long ino) {
+        InodeDirty d = inodes.get(ino);
+        if (d != null && d.fsyncError) {
+            d.fsyncError = false;
+            throw new FsException(Errno.EIO, "writeback of inode " + ino + " failed");
+        }
+    }
+
+    /** Throws EIO once if a writeback error happened since the last close of {@code ino}. */
+    public void checkCloseError(long ino) {
+        InodeDirty d = inodes.get(ino);
+        if (d != null && d.closeError) {
+            d.closeError = false;
+            throw new FsException(Errno.EIO, "writeback of inode " + ino + " failed");
+        }
+    }
+
+    // ---- writeback ---------------------------------------------------------------------
+
+    /**
+     * fsync/fdatasync: writes back the file's dirty range, waits for it, commits the journal
+     * and flushes the device; then reports a writeback error not yet reported to an fsync.
+     */
+    public void fsync(long ino, long from, long to) {
+        long start = System.nanoTime();
+        writeback(ino, from, to);
+        volume.sync();
+        try {
+            volume.device().flush();
+        } catch (IOException e) {
+            recordError(ino, e);
+        }
+        flushLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        checkFsyncError(ino);
+    }
+
+    /** Writes back every dirty folio of every inode (sync, unmount). */
+    public void writebackAll() {
+        for (Map.Entry<Long, InodeDirty> e : inodes.entrySet()) {
+            if (e.getValue().blocks.get() > 0) {
+                writeback(e.getKey(), 0, Long.MAX_VALUE);
+            }
+        }
+    }
+
+    /**
+     * One writeback pass over the dirty folios of {@code ino} in {@code [from, to)}; returns
+     * when their IO has completed and been accounted. Returns the bytes written.
+     */
+    public long writeback(long ino, long from, long to) {
+        InodeDirty d = inode(ino);
+        d.passLock.lock();
+        try {
+            return pass(ino, from, to);
+        } finally {
+            d.passLock.unlock();
+        }
+    }
+
+    private long pass(long ino, long from, long to) {
+        WritebackContext wpc = new WritebackContext(ops, ino, staleRetries);
+        Batch batch = new Batch();
+        long written = 0;
+        long cursor = from;
+        try {
+            while (cursor < to) {
+                InjectionPoints.hit(NEXT_FOLIO, ino, cursor);
+                Folio f = cache.next(ino, cursor, to);
+                if (f == null) {
+                    break;
+                }
+                cursor = f.end();
+                if (!f.dirty()) {
+                    continue;
+                }
+                f.lock();
+                long bits;
+                byte[] snapshot;
+                try {
+                    if (f.evicted() || !f.dirty()) {
+                        continue;
+                    }
+                    bits = f.takeDirty();
+                    cache.startWriteback(f);
+                    snapshot = f.data().clone();
+                } finally {
+                    f.unlock();
+                }
+                batch.folios.add(f);
+                batch.cleanedBlocks += Long.bitCount(bits);
+                written += writeFolio(wpc, f, bits, snapshot, batch);
+                if (batch.bytes >= options.batchBytes()) {
+                    complete(ino, wpc, batch);
+                    batch = new Batch();
+                }
+            }
+        } finally {
+            complete(ino, wpc, batch);
+        }
+        return written;
+    }
+
+    /** Folios whose IO was submitted and whose completion is not accounted yet. */
+    private static final class Batch {
+        final List<Folio> folios = new ArrayList<>();
+        final List<long[]> unwritten = new ArrayList<>();
+        long bytes;
+        int cleanedBlocks;
+    }
+
+    private long writeFolio(WritebackContext wpc, Folio f, long bits, byte[] data, Batch batch) {
+        long written = 0;
+        int blocks = f.blocks();
+        int i = 0;
+        while (i < blocks) {
+            if ((bits & (1L << i)) == 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < blocks && (bits & (1L << j)) != 0) {
+                j++;
+            }
+            long pos = f.offset() + (long) i * blockSize;
+            long end = f.offset() + (long) j * blockSize;
+            try {
+                while (pos < end) {
+                    var m = wpc.mapFor(pos, end);
+                    InjectionPoints.hit(SUBMIT, f.ino(), pos);
+                    long n = Math.min(end, m.end()) - pos;
+                    switch (m.type()) {
+                        case WRITTEN, UNWRITTEN -> {
+                            int at = (int) (pos - f.offset());
+                            volume.device().write(m.addressOf(pos), java.nio.ByteBuffer.wrap(data, at, (int) n));
+                            if (m.type() == dev.foliofs.iomap.Mapping.Type.UNWRITTEN) {
+                                addRange(batch.unwritten, pos, pos + n);
+                            }
+                            bytesWritten.increment(n);
+                            written += n;
+                            batch.bytes += n;
+                        }
+                        default -> throw new FsException(Errno.EIO, "dirty data of inode " + f.ino() + " at " + pos
+                                + " over " + m);
+                    }
+                    pos += n;
+                }
+            } catch (IOException | FsException e) {
+                recordError(f.ino(), e);
+            }
+            i = j;
+        }
+        return written;
+    }
+
+    private static void addRange(List<long[]> ranges, long from, long to) {
+        if (!ranges.isEmpty()) {
+            long[] last = ranges.get(ranges.size() - 1);
+            if (last[1] == from) {
+                last[1] = to;
+                return;
+            }
+        }
+        ranges.add(new long[] {from, to});
+    }
+
+    /** The batch's IO completed: convert what it wrote into UNWRITTEN space, then end writeback. */
+    private void complete(long ino, WritebackContext wpc, Batch batch) {
+        if (batch.folios.isEmpty()) {
+            return;
+        }
+        try {
+            InjectionPoints.hit(COMPLETE, ino, batch.folios.get(0).offset());
+            if (!batch.unwritten.isEmpty()) {
+                // the data must be durable before the extent map says it is there: otherwise a
+                // crash after the conversion commits would show old device contents
+                volume.device().flush();
+                long cookie = ops.convertWritten(ino, batch.unwritten, wpc.cookie());
+                wpc.completed(cookie);
+                conversions.increment(batch.unwritten.size());
+            }
+        } catch (FsException | IOException e) {
+            recordError(ino, e);
+        } finally {
+            for (Folio f : batch.folios) {
+                cache.endWriteback(f);
+            }
+            cleaned(ino, batch.cleanedBlocks);
+        }
+    }
+
+    /** Writes back everything and stops the flushers. */
+    @Override
+    public void close() {
+        closed = true;
+        flusherLock.lock();
+        try {
+            flusherWake.signalAll();
+            belowLimit.signalAll();
+        } finally {
+            flusherLock.unlock();
+        }
+        for (Thread t : new ArrayList<>(flushers)) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        writebackAll();
+    }
+
+    /** Forgets a deleted inode's dirty state (its folios were dropped). */
+    public void forget(long ino) {
+        InodeDirty d = inodes.remove(ino);
+        if (d != null) {
+            dirtyBytes.addAndGet(-d.blocks.get() * blockSize);
+        }
+    }
+}

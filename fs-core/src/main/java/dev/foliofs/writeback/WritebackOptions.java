@@ -1,0 +1,31 @@
+package dev.foliofs.writeback;
+
+import java.time.Duration;
+
+/**
+ * When dirty data is written back.
+ *
+ * @param age                 dirty data older than this is written back by the flusher
+ * @param backgroundBytes     the flusher starts when dirty bytes pass this
+ * @param limitBytes          writers are throttled while dirty bytes are above this
+ * @param flusherThreads      background flusher threads (0: none, writeback only on demand)
+ * @param batchBytes          IO completions are accounted (extents converted) after this many
+ *                            bytes of one writeback pass
+ */
+public record WritebackOptions(Duration age, long backgroundBytes, long limitBytes, int flusherThreads,
+                               long batchBytes) {
+    public WritebackOptions {
+        if (backgroundBytes <= 0 || limitBytes < backgroundBytes || flusherThreads < 0 || batchBytes <= 0) {
+            throw new IllegalArgumentException("writeback options " + backgroundBytes + "/" + limitBytes);
+        }
+    }
+
+    public static WritebackOptions defaults() {
+        return new WritebackOptions(Duration.ofSeconds(30), 64L << 20, 256L << 20, 1, 4L << 20);
+    }
+
+    /** No flusher and no thresholds: writeback happens only when asked (tests drive it). */
+    public static WritebackOptions manual() {
+        return new WritebackOptions(Duration.ofDays(365), Long.MAX_VALUE / 4, Long.MAX_VALUE / 2, 0, 4L << 20);
+    }
+}

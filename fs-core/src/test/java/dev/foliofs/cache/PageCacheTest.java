@@ -1,0 +1,69 @@
+package dev.foliofs.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.foliofs.iomap.DataPathRig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+/** Folio sizes, lookups, and the byte limit of the clean set. */
+class PageCacheTest {
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final PageCache cache = new PageCache(64 << 10, 4096, 64 << 10, registry);
+
+    @Test
+    void aLargeRequestGetsLargeAlignedFoliosAndASmallOneAPageSizedFolio() {
+        Folio big = cache.grab(1, 0, 1 << 20);
+        assertThat(big.size()).isEqualTo(64 << 10);
+        assertThat(big.offset()).isZero();
+        Folio small = cache.grab(1, 200_000, 200_100);
+        assertThat(small.size()).isEqualTo(4096);
+        assertThat(small.offset()).isEqualTo(200_000 - 200_000 % 4096);
+        big.unlock();
+        small.unlock();
+    }
+
+    @Test
+    void aNewFolioNeverOverlapsACachedNeighbour() {
+        Folio one = cache.grab(1, 8192, 8192 + 10);
+        one.setUptodate(0, 1);
+        cache.unlock(one);
+        Folio around = cache.grab(1, 0, 64 << 10);
+        assertThat(around.end()).isLessThanOrEqualTo(8192);
+        assertThat(around.size()).isEqualTo(8192);
+        around.unlock();
+        assertThat(cache.find(1, 8192 + 100)).isSameAs(one);
+    }
+
+    @Test
+    void cleanFoliosBeyondTheLimitAreEvictedAndCounted() {
+        for (int i = 0; i < 64; i++) {
+            Folio f = cache.grab(2, i * 4096L, i * 4096L + 4096);
+            f.setUptodate(0, 1);
+            cache.unlock(f);
+        }
+        assertThat(cache.bytes()).isLessThanOrEqualTo(64 << 10);
+        assertThat(registry.find("foliofs.cache.evictions").counter().count()).isGreaterThanOrEqualTo(48);
+        assertThat(registry.find("foliofs.cache.misses").counter().count()).isGreaterThanOrEqualTo(64);
+    }
+
+    @Test
+    void aFolioWithNothingUptodateIsDroppedAtUnlock() {
+        Folio f = cache.grab(3, 0, 4096);
+        cache.unlock(f);
+        assertThat(f.evicted()).isTrue();
+        assertThat(cache.folioCount()).isZero();
+    }
+
+    @Test
+    void sequentialReadsReadAheadIntoTheCache() {
+        DataPathRig rig = new DataPathRig(4096, 4 << 20);
+        rig.write(1, 0, new byte[1 << 20]);
+        rig.writeback.writeback(1, 0, Long.MAX_VALUE);
+        rig.cache.evictAll();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4096);
+        rig.io.read(1, 0, b, 256 << 10); // the caller asks for a window of read-ahead
+        assertThat(rig.cache.find(1, 200 << 10)).as("read ahead").isNotNull();
+        assertThat(rig.cache.find(1, 300 << 10)).as("not past the window").isNull();
+    }
+}

@@ -1,0 +1,150 @@
+package dev.foliofs.fuse.mount;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import dev.foliofs.cache.DataOptions;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The options of one mount: the FUSE options handed to libfuse (our defaults, overridden by
+ * {@code -o}) and foliofs' own: {@code ro}, {@code cache_size=SIZE}, {@code metrics=HOST:PORT}
+ * or {@code metrics=off}. Unknown options are refused here, before anything is mounted.
+ *
+ * <p>Defaults and why: {@code big_writes,max_write=131072} (fewer, larger write requests),
+ * {@code use_ino} (stat shows our inode numbers), {@code attr_timeout=1,entry_timeout=1},
+ * {@code default_permissions} (the kernel checks modes too), {@code fsname=DEVICE},
+ * {@code subtype=foliofs}, {@code hard_remove} (unlinked open files keep working through
+ * their handle instead of being renamed to .fuse_hidden*). A default is switched off with
+ * {@code no} before its name ({@code nohard_remove}).
+ *
+ * @param fuse        the FUSE options in order, a null value for a flag
+ * @param readOnly    mount read-only: nothing is written to the device
+ * @param data        the data path's tunables ({@code cache_size=}, {@code dirty_background=},
+ *                    {@code dirty_limit=}, {@code writeback_age=}, {@code flushers=},
+ *                    {@code max_folio=}, {@code readahead=}; see {@link DataOptions})
+ * @param metrics     where to serve metrics; empty when {@code metrics=off}
+ */
+public record MountOptions(Map<String, String> fuse, boolean readOnly, DataOptions data,
+                           Optional<InetSocketAddress> metrics) {
+
+    /** The metrics address when none is given: loopback, any free port. */
+    public static final InetSocketAddress DEFAULT_METRICS = new InetSocketAddress("127.0.0.1", 0);
+
+    private static final Set<String> FUSE_FLAGS = Set.of(
+            "big_writes", "use_ino", "readdir_ino", "default_permissions", "hard_remove",
+            "allow_other", "allow_root", "auto_unmount", "kernel_cache", "auto_cache",
+            "noauto_cache", "direct_io", "async_read", "sync_read", "atomic_o_trunc", "nonempty",
+            "intr", "noatime", "atime", "relatime", "nodev", "dev", "nosuid", "suid", "noexec",
+            "exec", "sync", "async", "dirsync", "no_remote_lock", "splice_read", "splice_write",
+            "splice_move", "rw", "debug");
+    /** Options of the cached data path, handed to {@link DataOptions#with}. */
+    private static final Set<String> DATA_VALUES = Set.of(
+            "cache_size", "dirty_background", "dirty_limit", "writeback_age", "flushers", "max_folio",
+            "readahead");
+    private static final Set<String> FUSE_VALUES = Set.of(
+            "max_write", "max_read", "max_readahead", "attr_timeout", "entry_timeout",
+            "negative_timeout", "ac_attr_timeout", "fsname", "subtype", "umask", "uid", "gid",
+            "intr_signal", "modules", "max_background", "congestion_threshold", "remember");
+
+    public MountOptions {
+        fuse = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fuse));
+    }
+
+    /**
+     * Our defaults for {@code device}, then each {@code -o} option in order (a later one wins).
+     *
+     * @throws IllegalArgumentException naming the first unknown or malformed option
+     */
+    public static MountOptions parse(String device, List<String> options) {
+        Map<String, String> fuse = new LinkedHashMap<>();
+        fuse.put("big_writes", null);
+        fuse.put("max_write", "131072");
+        fuse.put("use_ino", null);
+        fuse.put("attr_timeout", "1");
+        fuse.put("entry_timeout", "1");
+        fuse.put("default_permissions", null);
+        fuse.put("fsname", device);
+        fuse.put("subtype", "foliofs");
+        fuse.put("hard_remove", null);
+        boolean readOnly = false;
+        DataOptions data = DataOptions.defaults();
+        Optional<InetSocketAddress> metrics = Optional.of(DEFAULT_METRICS);
+        for (String raw : options) {
+            for (String option : raw.split(",")) {
+                String o = option.trim();
+                if (o.isEmpty()) {
+                    continue;
+                }
+                int eq = o.indexOf('=');
+                String key = eq < 0 ? o : o.substring(0, eq);
+                String value = eq < 0 ? null : o.substring(eq + 1);
+                switch (key) {
+                    case "ro" -> readOnly = true;
+                    case "rw" -> readOnly = false;
+                    case "cache_size", "dirty_background", "dirty_limit", "writeback_age", "flushers",
+                            "max_folio", "readahead" -> data = data(data, o, key, value);
+                    case "metrics" -> metrics = metrics(o, value);
+                    default -> {
+                        if (FUSE_FLAGS.contains(key) && value == null) {
+                            fuse.put(key, null);
+                        } else if (FUSE_VALUES.contains(key) && value != null && !value.isEmpty()) {
+                            fuse.put(key, value);
+                        } else if (key.startsWith("no") && value == null
+                                && fuse.containsKey(key.substring(2))) {
+                            fuse.remove(key.substring(2));
+                        } else {
+                            throw new IllegalArgumentException("unknown mount option '" + o + "'");
+                        }
+                    }
+                }
+            }
+        }
+        return new MountOptions(fuse, readOnly, data, metrics);
+    }
+
+    /** The arguments for libfuse: {@code -o} followed by the comma-joined FUSE options. */
+    public String[] fuseArgs() {
+        List<String> parts = new ArrayList<>();
+        fuse.forEach((k, v) -> parts.add(v == null ? k : k + "=" + v.replace(",", "\\,")));
+        if (readOnly) {
+            parts.add("ro");
+        }
+        return new String[] {"-o", String.join(",", parts)};
+    }
+
+    /** {@code data} with one more data-path option, or a clear error naming the option. */
+    private static DataOptions data(DataOptions data, String option, String key, String value) {
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException("mount option '" + option + "' needs a value");
+        }
+        try {
+            return data.with(Map.of(key, value));
+        } catch (IllegalArgumentException e) { // NumberFormatException included
+            throw new IllegalArgumentException("mount option '" + option + "': not a valid value");
+        }
+    }
+
+    private static Optional<InetSocketAddress> metrics(String option, String value) {
+        if ("off".equals(value)) {
+            return Optional.empty();
+        }
+        int colon = value == null ? -1 : value.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("mount option '" + option
+                    + "': expected metrics=HOST:PORT or metrics=off");
+        }
+        try {
+            int port = Integer.parseInt(value.substring(colon + 1));
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return Optional.of(new InetSocketAddress(value.substring(0, colon), port));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("mount option '" + option + "': bad port");
+        }
+    }
+}

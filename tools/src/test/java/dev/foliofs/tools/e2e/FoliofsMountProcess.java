@@ -1,0 +1,145 @@
+package dev.foliofs.tools.e2e;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real foliofs mount for end-to-end tests: {@code foliofs mkfs} on a sparse image under
+ * target/, then {@code foliofs mount} in the foreground as a JVM of its own (the way a user
+ * runs it), live once the mount point shows in /proc/self/mountinfo. {@link #close} unmounts
+ * (fusermount -u, then umount -l as a fallback), waits for the mount process to end and kills
+ * it if it does not, so no mount and no process outlives the test.
+ */
+final class FoliofsMountProcess implements AutoCloseable {
+    private static final long MOUNT_WAIT_MILLIS = 60_000;
+
+    private final Path mountpoint;
+    private final Process process;
+    private final Path log;
+
+    private FoliofsMountProcess(Path mountpoint, Process process, Path log) {
+        this.mountpoint = mountpoint;
+        this.process = process;
+        this.log = log;
+    }
+
+    /**
+     * Creates {@code dir}/image of {@code imageBytes} (sparse), formats it and mounts it on
+     * {@code dir}/mnt with {@code options} ({@code -o} syntax).
+     */
+    static FoliofsMountProcess mkfsAndMount(Path dir, long imageBytes, String options)
+            throws IOException, InterruptedException {
+        Path image = dir.resolve("image");
+        Path mountpoint = dir.resolve("mnt");
+        unmount(mountpoint);
+        Files.createDirectories(mountpoint);
+        Files.deleteIfExists(image);
+        try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
+            f.setLength(imageBytes);
+        }
+        Path mkfsLog = dir.resolve("mkfs.log");
+        Process mkfs = foliofs(mkfsLog, "mkfs", image.toString());
+        if (!mkfs.waitFor(2, TimeUnit.MINUTES) || mkfs.exitValue() != 0) {
+            mkfs.destroyForcibly();
+            throw new AssertionError("foliofs mkfs failed: " + Files.readString(mkfsLog));
+        }
+        Path log = dir.resolve("mount.log");
+        Process mount = foliofs(log, "mount", "-o", options, image.toString(), mountpoint.toString());
+        FoliofsMountProcess m = new FoliofsMountProcess(mountpoint, mount, log);
+        long deadline = System.currentTimeMillis() + MOUNT_WAIT_MILLIS;
+        while (!isMounted(mountpoint)) {
+            if (!mount.isAlive() || System.currentTimeMillis() > deadline) {
+                m.close();
+                throw new AssertionError("foliofs mount did not come up: " + Files.readString(log));
+            }
+            mount.waitFor(50, TimeUnit.MILLISECONDS);
+        }
+        return m;
+    }
+
+    Path mountpoint() {
+        return mountpoint;
+    }
+
+    String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    /** True while the mount process serves the mount. */
+    boolean isServing() throws IOException {
+        return process.isAlive() && isMounted(mountpoint);
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        try {
+            unmount(mountpoint);
+            if (!process.waitFor(2, TimeUnit.MINUTES)) {
+                throw new AssertionError("foliofs mount did not exit after the unmount: " + log());
+            }
+        } finally {
+            if (process.isAlive()) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                process.waitFor();
+            }
+            unmount(mountpoint);
+        }
+    }
+
+    /** The exit code of the mount process, once it ended. */
+    int exitValue() {
+        return process.exitValue();
+    }
+
+    private static Process foliofs(Path log, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("dev.foliofs.tools.Foliofs");
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    static boolean isMounted(Path dir) throws IOException {
+        String target = " " + dir.toAbsolutePath().normalize() + " ";
+        for (String line : Files.readAllLines(Paths.get("/proc/self/mountinfo"))) {
+            if (line.contains(target)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** fusermount -u, then umount -l if the mount is still there. */
+    static void unmount(Path dir) throws IOException, InterruptedException {
+        if (!isMounted(dir)) {
+            return;
+        }
+        if (!run("fusermount", "-u", dir.toString()) && isMounted(dir)) {
+            run("umount", "-l", dir.toString());
+        }
+    }
+
+    private static boolean run(String... command) throws InterruptedException {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+                return false;
+            }
+            return p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
