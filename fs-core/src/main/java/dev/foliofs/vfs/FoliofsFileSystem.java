@@ -99,6 +99,7 @@ public final class FoliofsFileSystem implements FileSystem {
      * orphans a crash left: inodes that were unlinked while open.
      */
     public static FoliofsFileSystem open(Volume volume, FsOptions options) {
+        checkRecordSizes(volume);
         FoliofsFileSystem fs = new FoliofsFileSystem(volume, options);
         fs.recoverOrphans();
         return fs;
@@ -110,12 +111,26 @@ public final class FoliofsFileSystem implements FileSystem {
      * {@code Volume.update} (or joins the caller's).
      */
     public static void createRoot(Volume volume, int uid, int gid, int mode, long nowNanos) {
+        checkRecordSizes(volume);
         InodeRecord root = new InodeRecord(S_IFDIR | (mode & 07777), uid, gid, 2, 0, nowNanos, nowNanos, nowNanos,
                 nowNanos, 0, 0, 1, InodeTable.ROOT_INO);
         volume.update(() -> {
             InodeTable.format(volume, root);
             return null;
         });
+    }
+
+    /**
+     * The longest directory entry value and attribute key (a 255-byte name and its header)
+     * must fit one tree record; with the B+tree's limits that takes blocks of 4 KiB or more.
+     * Smaller blocks are refused with EINVAL rather than failing later on a long name.
+     */
+    private static void checkRecordSizes(Volume volume) {
+        int needed = 12 + DirectoryEntries.NAME_MAX;
+        if (volume.dirents().maxValueSize() < needed || volume.xattrs().maxKeySize() < needed) {
+            throw new FsException(Errno.EINVAL, "block size " + volume.blockSize()
+                    + " is too small for the namespace (255-byte names need 4096-byte blocks or larger)");
+        }
     }
 
     /** The inode table (tests, fsck). */

@@ -40,4 +40,10 @@ class FileSystemBasicsTest {
         List<DirEntry> list = f.fs.readdir(ROOT, dir, 0, 100);
         assertThat(list).extracting(DirEntry::name).containsExactly(".", "..", "x");
     }
+
+    @Test
+    void blocksTooSmallForLongNamesAreRefusedClearly() {
+        var small = dev.foliofs.volume.testing.InMemoryVolume.create(1024, 2048);
+        FsFixture.assertErrno(dev.foliofs.core.Errno.EINVAL, () -> FoliofsFileSystem.createRoot(small, 0, 0, 0755, 1));
+    }
 }
