@@ -23,12 +23,14 @@ import java.util.Set;
  *
  * @param fuse        the FUSE options in order, a null value for a flag
  * @param readOnly    mount read-only: nothing is written to the device
+ * @param dax         direct access: file data read and written in place in the memory-mapped
+ *                    device, no page cache
  * @param data        the data path's tunables ({@code cache_size=}, {@code dirty_background=},
  *                    {@code dirty_limit=}, {@code writeback_age=}, {@code flushers=},
  *                    {@code max_folio=}, {@code readahead=}; see {@link DataOptions})
  * @param metrics     where to serve metrics; empty when {@code metrics=off}
  */
-public record MountOptions(Map<String, String> fuse, boolean readOnly, DataOptions data,
+public record MountOptions(Map<String, String> fuse, boolean readOnly, boolean dax, DataOptions data,
                            Optional<InetSocketAddress> metrics) {
 
     /** The metrics address when none is given: loopback, any free port. */
@@ -71,6 +73,7 @@ public record MountOptions(Map<String, String> fuse, boolean readOnly, DataOptio
         fuse.put("subtype", "foliofs");
         fuse.put("hard_remove", null);
         boolean readOnly = false;
+        boolean dax = false;
         DataOptions data = DataOptions.defaults();
         Optional<InetSocketAddress> metrics = Optional.of(DEFAULT_METRICS);
         for (String raw : options) {
@@ -84,6 +87,7 @@ public record MountOptions(Map<String, String> fuse, boolean readOnly, DataOptio
                 String value = eq < 0 ? null : o.substring(eq + 1);
                 switch (key) {
                     case "ro" -> readOnly = true;
+                    case "dax" -> dax = true;
                     case "rw" -> readOnly = false;
                     case "cache_size", "dirty_background", "dirty_limit", "writeback_age", "flushers",
                             "max_folio", "readahead" -> data = data(data, o, key, value);
@@ -103,7 +107,7 @@ public record MountOptions(Map<String, String> fuse, boolean readOnly, DataOptio
                 }
             }
         }
-        return new MountOptions(fuse, readOnly, data, metrics);
+        return new MountOptions(fuse, readOnly, dax, data, metrics);
     }
 
     /** The arguments for libfuse: {@code -o} followed by the comma-joined FUSE options. */

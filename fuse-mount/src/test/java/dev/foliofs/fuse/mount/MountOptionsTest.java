@@ -37,12 +37,13 @@ class MountOptionsTest {
 
     @Test
     void ourOwnOptionsAreNotPassedToFuse() {
-        MountOptions o = MountOptions.parse("img", List.of("ro,cache_size=256M,writeback_age=5,metrics=127.0.0.1:9100"));
+        MountOptions o = MountOptions.parse("img", List.of("ro,dax,cache_size=256M,writeback_age=5,metrics=127.0.0.1:9100"));
         assertThat(o.readOnly()).isTrue();
+        assertThat(o.dax()).isTrue();
         assertThat(o.data().cacheSize()).isEqualTo(256L << 20);
         assertThat(o.metrics()).contains(new InetSocketAddress("127.0.0.1", 9100));
         assertThat(o.data().writebackAge()).hasSeconds(5);
-        assertThat(o.fuse()).doesNotContainKeys("cache_size", "writeback_age", "metrics");
+        assertThat(o.fuse()).doesNotContainKeys("dax", "cache_size", "writeback_age", "metrics");
         assertThat(o.fuseArgs()[1]).endsWith(",ro");
     }
 
