@@ -804,7 +804,9 @@ public final class FoliofsFileSystem implements FileSystem {
 
     @Override
     public OpenFile open(Caller caller, long ino, int flags) {
-        return truncateOnOpen(caller, tx(() -> openInTx(caller, inodes.get(ino), flags, false)));
+        // the shared lock is enough to pin against a concurrent unlink's decision, and lets
+        // files be opened for reading on a volume that went read-only
+        return truncateOnOpen(caller, read(() -> openInTx(caller, inodes.get(ino), flags, false)));
     }
 
     /** O_TRUNC of a regular file (write permission was checked at open); closes the handle if it fails. */
@@ -820,6 +822,7 @@ public final class FoliofsFileSystem implements FileSystem {
         return h;
     }
 
+    /** Checks and pins, under {@code Volume.read} or inside a tx. */
     private Handle openInTx(Caller caller, Inode inode, int flags, boolean created) {
         int acc = flags & O_ACCMODE;
         if (acc == 3) {
