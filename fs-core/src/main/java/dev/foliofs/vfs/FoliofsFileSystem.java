@@ -804,8 +804,13 @@ public final class FoliofsFileSystem implements FileSystem {
 
     @Override
     public OpenFile open(Caller caller, long ino, int flags) {
-        // the shared lock is enough to pin against a concurrent unlink's decision, and lets
-        // files be opened for reading on a volume that went read-only
+        // Opening changes nothing on disk: the pin only has to exclude the unlink/last-close
+        // decision, which runs under the exclusive metadata lock, so the shared lock is enough.
+        // That is also what lets a read-only volume open its files.
+        int acc = flags & O_ACCMODE;
+        if ((acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC) != 0) && volume.readOnly()) {
+            throw new FsException(Errno.EROFS, "read-only filesystem: " + volume.readOnlyReason());
+        }
         return truncateOnOpen(caller, read(() -> openInTx(caller, inodes.get(ino), flags, false)));
     }
 
@@ -1039,6 +1044,12 @@ public final class FoliofsFileSystem implements FileSystem {
                 return;
             }
             closed = true;
+            if (volume.readOnly()) {
+                // Nothing can be freed or trimmed on a read-only volume: an orphan stays on the
+                // orphan list for the next read-write mount, and no space was reserved.
+                FoliofsFileSystem.this.read(() -> inodes.unpin(inode));
+                return;
+            }
             txRun(() -> {
                 if (inodes.unpin(inode) == 0) {
                     data.release(inode);

@@ -107,4 +107,38 @@ class MountedVolumeFileSystemTest {
         assertThat(new Fsck(false, line -> { }).run(afterCrash.reopen()).problems()).isEmpty();
         fs.close();
     }
+
+    @Test
+    void aReadOnlyVolumeOpensReadsAndClosesFilesAndRefusesWrites() {
+        Mkfs.format(disk.reopen(), MkfsOptions.defaults(), v -> FoliofsFileSystem.createRoot(v, 0, 0, 0755, 1));
+        long ino;
+        try (FoliofsFileSystem fs = mount()) {
+            try (var h = fs.create(ROOT, ROOT_INO, "kept", 0644, 2)) {
+                h.write(0, ByteBuffer.wrap("kept bytes".getBytes(StandardCharsets.UTF_8)));
+                ino = h.ino();
+            }
+        }
+        MemoryBlockDevice before = disk.copy();
+        try (FoliofsFileSystem ro = FoliofsFileSystem.open(MountedVolume.open(disk.reopen(), options().withReadOnly(true)),
+                FsOptions.defaults().withRegistry(new SimpleMeterRegistry()))) {
+            ByteBuffer dst = ByteBuffer.allocate(64);
+            try (var h = ro.open(ROOT, ino, 0)) {
+                h.read(0, dst);
+            }
+            assertThat(new String(dst.array(), 0, dst.position(), StandardCharsets.UTF_8)).isEqualTo("kept bytes");
+            FsFixture.assertErrno(dev.foliofs.core.Errno.EROFS, () -> ro.open(ROOT, ino, 2));
+            FsFixture.assertErrno(dev.foliofs.core.Errno.EROFS, () -> ro.mkdir(ROOT, ROOT_INO, "no", 0755));
+        }
+        assertThat(bytes(disk)).as("a read-only mount writes nothing").isEqualTo(bytes(before));
+    }
+
+    private static byte[] bytes(MemoryBlockDevice device) {
+        ByteBuffer all = ByteBuffer.allocate((int) device.size());
+        try {
+            device.reopen().read(0, all);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return all.array();
+    }
 }
