@@ -99,6 +99,7 @@ public final class FoliofsFileSystem implements FileSystem {
      * orphans a crash left: inodes that were unlinked while open.
      */
     public static FoliofsFileSystem open(Volume volume, FsOptions options) {
+        checkRecordSizes(volume);
         FoliofsFileSystem fs = new FoliofsFileSystem(volume, options);
         fs.recoverOrphans();
         return fs;
@@ -110,12 +111,26 @@ public final class FoliofsFileSystem implements FileSystem {
      * {@code Volume.update} (or joins the caller's).
      */
     public static void createRoot(Volume volume, int uid, int gid, int mode, long nowNanos) {
+        checkRecordSizes(volume);
         InodeRecord root = new InodeRecord(S_IFDIR | (mode & 07777), uid, gid, 2, 0, nowNanos, nowNanos, nowNanos,
                 nowNanos, 0, 0, 1, InodeTable.ROOT_INO);
         volume.update(() -> {
             InodeTable.format(volume, root);
             return null;
         });
+    }
+
+    /**
+     * The longest directory entry value and attribute key (a 255-byte name and its header)
+     * must fit one tree record; with the B+tree's limits that takes blocks of 4 KiB or more.
+     * Smaller blocks are refused with EINVAL rather than failing later on a long name.
+     */
+    private static void checkRecordSizes(Volume volume) {
+        int needed = 12 + DirectoryEntries.NAME_MAX;
+        if (volume.dirents().maxValueSize() < needed || volume.xattrs().maxKeySize() < needed) {
+            throw new FsException(Errno.EINVAL, "block size " + volume.blockSize()
+                    + " is too small for the namespace (255-byte names need 4096-byte blocks or larger)");
+        }
     }
 
     /** The inode table (tests, fsck). */
@@ -789,7 +804,14 @@ public final class FoliofsFileSystem implements FileSystem {
 
     @Override
     public OpenFile open(Caller caller, long ino, int flags) {
-        return truncateOnOpen(caller, tx(() -> openInTx(caller, inodes.get(ino), flags, false)));
+        // Opening changes nothing on disk: the pin only has to exclude the unlink/last-close
+        // decision, which runs under the exclusive metadata lock, so the shared lock is enough.
+        // That is also what lets a read-only volume open its files.
+        int acc = flags & O_ACCMODE;
+        if ((acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC) != 0) && volume.readOnly()) {
+            throw new FsException(Errno.EROFS, "read-only filesystem: " + volume.readOnlyReason());
+        }
+        return truncateOnOpen(caller, read(() -> openInTx(caller, inodes.get(ino), flags, false)));
     }
 
     /** O_TRUNC of a regular file (write permission was checked at open); closes the handle if it fails. */
@@ -805,6 +827,7 @@ public final class FoliofsFileSystem implements FileSystem {
         return h;
     }
 
+    /** Checks and pins, under {@code Volume.read} or inside a tx. */
     private Handle openInTx(Caller caller, Inode inode, int flags, boolean created) {
         int acc = flags & O_ACCMODE;
         if (acc == 3) {
@@ -1021,6 +1044,12 @@ public final class FoliofsFileSystem implements FileSystem {
                 return;
             }
             closed = true;
+            if (volume.readOnly()) {
+                // Nothing can be freed or trimmed on a read-only volume: an orphan stays on the
+                // orphan list for the next read-write mount, and no space was reserved.
+                FoliofsFileSystem.this.read(() -> inodes.unpin(inode));
+                return;
+            }
             txRun(() -> {
                 if (inodes.unpin(inode) == 0) {
                     data.release(inode);

@@ -333,6 +333,14 @@ public final class MountedVolume implements Volume {
         return freeSpace;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>An operation that fails with ENOSPC while blocks freed by earlier operations still wait
+     * for a checkpoint is rolled back, the checkpoint is made, and the operation runs once more:
+     * operations must be safe to run again after a rollback (true when all their state is in the
+     * trees and the allocator).
+     */
     @Override
     public <T> T update(Supplier<T> operation) {
         if (lock.isWriteLockedByCurrentThread()) {
@@ -344,7 +352,19 @@ public final class MountedVolume implements Volume {
         lock.writeLock().lock();
         try {
             checkWritable();
-            T result = runOperation(operation);
+            T result;
+            try {
+                result = runOperation(operation);
+            } catch (FsException e) {
+                if (e.errno() != Errno.ENOSPC || freeSpace.busyBlocks() == 0) {
+                    throw e;
+                }
+                // freed blocks are waiting for a checkpoint: make them allocatable and run the operation once more
+                commit();
+                checkpoint(false);
+                checkWritable();
+                result = runOperation(operation);
+            }
             afterOperation();
             return result;
         } finally {
@@ -565,6 +585,9 @@ public final class MountedVolume implements Volume {
         try {
             if (!closed) {
                 commit();
+                if (freeSpace.busyBlocks() > 0) {
+                    checkpoint(false); // freed blocks wait at most one interval to become allocatable
+                }
             }
         } catch (RuntimeException e) {
             LOG.error("{}: periodic commit failed: {}", device.describe(), e.getMessage());

@@ -10,6 +10,7 @@ import dev.foliofs.fsck.Fsck;
 import dev.foliofs.fsck.FsckReport;
 import dev.foliofs.volume.MountedVolume;
 import dev.foliofs.volume.Volumes;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,9 +42,13 @@ class JournalCrashTest {
     void everyCrashPointRecoversToACommittedState() throws Exception {
         MemoryBlockDevice disk = Volumes.formatted(4 << 20, 64);
         FaultInjectingDevice dev = FaultInjectingDevice.keepingHistory(disk.reopen());
-        List<Snapshot> snapshots = runWorkload(dev);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        List<Snapshot> snapshots = runWorkload(dev, registry);
         long writes = dev.writeCount();
         assertThat(writes).isGreaterThan(40);
+        // the workload reaches the interesting paths: several checkpoints, and the journal wrapped
+        assertThat(registry.get("foliofs.journal.checkpoints").counter().count()).isGreaterThan(3);
+        assertThat(registry.get("foliofs.journal.bytes").counter().count()).isGreaterThan(2 * 64 * 4096);
 
         List<CrashPolicy> policies = List.of(CrashPolicy.dropAll(), CrashPolicy.keepAll(), CrashPolicy.tearLast(1));
         int checked = 0;
@@ -59,7 +64,7 @@ class JournalCrashTest {
         assertThat(checked).isEqualTo(4 * (writes + 1));
     }
 
-    private static List<Snapshot> runWorkload(FaultInjectingDevice dev) {
+    private static List<Snapshot> runWorkload(FaultInjectingDevice dev, SimpleMeterRegistry registry) {
         Random random = new Random(7);
         List<Snapshot> snapshots = new ArrayList<>();
         Map<Integer, TreeMap<Long, byte[]>> model = new HashMap<>();
@@ -67,7 +72,7 @@ class JournalCrashTest {
             model.put(t, new TreeMap<>());
         }
         snapshots.add(new Snapshot(copy(model), 0, 0, true));
-        MountedVolume v = Volumes.open(dev);
+        MountedVolume v = MountedVolume.open(dev, Volumes.options().withRegistry(registry));
         for (int tx = 0; tx < 30; tx++) {
             int updates = 1 + random.nextInt(3);
             for (int u = 0; u < updates; u++) {

@@ -40,4 +40,20 @@ class FileSystemBasicsTest {
         List<DirEntry> list = f.fs.readdir(ROOT, dir, 0, 100);
         assertThat(list).extracting(DirEntry::name).containsExactly(".", "..", "x");
     }
+
+    @Test
+    void blocksTooSmallForLongNamesAreRefusedClearly() {
+        var small = dev.foliofs.volume.testing.InMemoryVolume.create(1024, 2048);
+        FsFixture.assertErrno(dev.foliofs.core.Errno.EINVAL, () -> FoliofsFileSystem.createRoot(small, 0, 0, 0755, 1));
+    }
+
+    @Test
+    void openingAndReadingNeedNoMetadataUpdate() {
+        long ino = f.file(ROOT, ROOT_INO, "r", "still readable");
+        f.volume.failNextUpdates(1_000); // every metadata update fails, as on a volume gone read-only
+        FileSystem.OpenFile h = f.fs.open(ROOT, ino, 0);
+        assertThat(FsFixture.read(h)).isEqualTo("still readable");
+        f.volume.failNextUpdates(0);
+        h.close();
+    }
 }

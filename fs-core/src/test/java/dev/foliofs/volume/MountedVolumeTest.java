@@ -193,4 +193,19 @@ class MountedVolumeTest {
             assertThat(v.label()).isEqualTo("scratch");
         }
     }
+
+    @Test
+    void blocksFreedBeforeAreReusedInsteadOfFailingWithEnospc() {
+        MemoryBlockDevice disk = Volumes.formatted(8 << 20, 256);
+        try (MountedVolume v = Volumes.open(disk.reopen())) {
+            long all = v.freeSpace().availableBlocks() - v.freeSpace().reservedBlocks();
+            dev.foliofs.alloc.SpaceAllocator.Extent taken = v.update(() -> v.allocator().allocate(0, all, all));
+            v.update(() -> {
+                v.allocator().free(taken.start(), taken.length());
+                return null;
+            });
+            dev.foliofs.alloc.SpaceAllocator.Extent again = v.update(() -> v.allocator().allocate(0, all, all));
+            assertThat(again.length()).isEqualTo(all);
+        }
+    }
 }

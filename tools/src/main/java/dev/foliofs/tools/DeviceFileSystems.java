@@ -6,6 +6,7 @@ import dev.foliofs.device.DeviceInUseException;
 import dev.foliofs.fuse.mount.MountOptions;
 import dev.foliofs.vfs.FileSystem;
 import dev.foliofs.vfs.FoliofsFileSystem;
+import dev.foliofs.dax.DaxFileData;
 import dev.foliofs.vfs.FsOptions;
 import dev.foliofs.volume.MountedVolume;
 import dev.foliofs.volume.VolumeOptions;
@@ -47,7 +48,8 @@ public final class DeviceFileSystems {
             throw refusal(device, e);
         }
         try {
-            return FoliofsFileSystem.open(volume, FsOptions.defaults().withRegistry(registry));
+            return FoliofsFileSystem.open(volume, FsOptions.defaults().withRegistry(registry)
+                    .withData(options.dax() ? DaxFileData.factory(device, options.readOnly()) : options.data().factory()));
         } catch (RuntimeException e) {
             volume.close();
             throw e instanceof FsException fe ? refusal(device, fe) : e;

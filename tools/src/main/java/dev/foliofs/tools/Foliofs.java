@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "foliofs", mixinStandardHelpOptions = true, version = "foliofs 0.1.0",
         description = "A POSIX filesystem in userspace (FUSE) on a block device or image file.",
-        subcommands = {MkfsCommand.class, FsckCommand.class, InfoCommand.class, MountCommand.class, FsxCommand.class,
-                BenchCommand.class, StatsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {MkfsCommand.class, FsckCommand.class, InfoCommand.class, MountCommand.class,
+                FsxCommand.class, BenchCommand.class, StatsCommand.class, CommandLine.HelpCommand.class})
 public final class Foliofs implements Runnable {
 
     /** Exit status for errors that are not about the filesystem's contents. */

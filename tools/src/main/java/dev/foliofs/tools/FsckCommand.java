@@ -49,7 +49,10 @@ public final class FsckCommand implements Callable<Integer> {
             err.println("fsck: " + device + ": " + ErrorLine.of(e).replace(device + ": ", ""));
             return FsckReport.OPERATIONAL_ERROR;
         }
-        FsckReport report = new Fsck(repair, line -> { }).run(dev);
+        FsckReport report = new Fsck(repair, line -> {
+            out.println(device + ": checking " + line);
+            out.flush();
+        }).run(dev);
         if (report.operationalError() != null) {
             err.println("fsck: " + report.operationalError().replaceFirst("^[A-Z]+: ", ""));
         }

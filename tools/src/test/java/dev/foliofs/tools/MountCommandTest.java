@@ -205,11 +205,17 @@ class MountCommandTest {
     }
 
     @Test
-    void readOnlyMountWritesNothing() throws Exception {
+    void readOnlyMountReadsFilesAndWritesNothing() throws Exception {
         format(image);
+        child = startChild("mount", image.toString(), mnt.toString());
+        awaitMounted(child);
+        Files.writeString(mnt.resolve("kept"), "written before the read-only mount");
+        assertThat(run("fusermount", "-u", mnt.toString())).isZero();
+        assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
         byte[] before = Files.readAllBytes(image);
         child = startChild("mount", "-o", "ro", image.toString(), mnt.toString());
         awaitMounted(child);
+        assertThat(Files.readString(mnt.resolve("kept"))).isEqualTo("written before the read-only mount");
         assertThat(Files.isWritable(mnt)).isFalse();
         assertThat(run("sh", "-c", "touch " + mnt + "/nope")).isNotZero();
         assertThat(run("fusermount", "-u", mnt.toString())).isZero();

@@ -58,13 +58,25 @@ public final class NamespaceCheck {
     private final long dataStart;
     private final long dataEnd;
     private final Sink sink;
+    private final boolean crossCheckBlocks;
 
-    /** A check of {@code volume} whose data area is {@code [dataStart, dataEnd)}. */
-    public NamespaceCheck(Volume volume, long dataStart, long dataEnd, Sink sink) {
+    /**
+     * A check of {@code volume} whose data area is {@code [dataStart, dataEnd)}. With
+     * {@code crossCheckBlocks}, extents are also checked against free space and each other;
+     * without, that is left to whoever receives the {@link Sink#claim claims} (fsck's
+     * ownership map and free-space pass).
+     */
+    public NamespaceCheck(Volume volume, long dataStart, long dataEnd, Sink sink, boolean crossCheckBlocks) {
         this.volume = volume;
         this.dataStart = dataStart;
         this.dataEnd = dataEnd;
         this.sink = sink;
+        this.crossCheckBlocks = crossCheckBlocks;
+    }
+
+    /** True when the volume holds a namespace at all (mkfs without a populate step leaves none). */
+    public static boolean hasNamespace(Volume volume) {
+        return volume.read(() -> volume.inodes().ceiling(new byte[0]) != null);
     }
 
     /** Runs the check with the data area taken from the volume's allocator; returns the findings. */
@@ -76,7 +88,7 @@ public final class NamespaceCheck {
             start = f.dataStart();
             end = f.dataEnd();
         }
-        new NamespaceCheck(volume, start, end, (s, b, d) -> out.add(new Finding(s, b, d))).run();
+        new NamespaceCheck(volume, start, end, (s, b, d) -> out.add(new Finding(s, b, d)), true).run();
         return out;
     }
 
@@ -254,6 +266,10 @@ public final class NamespaceCheck {
             if (start < dataStart || end > dataEnd) {
                 sink.problem(where, start, "extent " + e + " outside the data area [" + dataStart + ", " + dataEnd + ")");
             }
+            sink.claim(start, e.length(), ino);
+            if (!crossCheckBlocks) {
+                return true;
+            }
             Map.Entry<Long, Long> fr = freeRuns.floorEntry(end - 1);
             if (fr != null && fr.getKey() + fr.getValue() > start) {
                 sink.problem(where, Math.max(start, fr.getKey()), "extent " + e + " overlaps free space");
@@ -267,7 +283,6 @@ public final class NamespaceCheck {
                 sink.problem(where, later.getKey(), "device blocks shared with inode " + later.getValue()[1]);
             }
             byDevice.put(start, new long[] {e.length(), ino});
-            sink.claim(start, e.length(), ino);
             return true;
         });
     }

@@ -210,6 +210,10 @@ public final class InMemoryVolume implements Volume {
 
     @Override
     public <T> T update(Supplier<T> operation) {
+        if (!lock.isWriteLockedByCurrentThread() && lock.getReadHoldCount() > 0) {
+            // as MountedVolume: a read lock cannot be upgraded
+            throw new IllegalStateException("Volume.update called inside Volume.read");
+        }
         lock.writeLock().lock();
         try {
             if (closed) {

@@ -29,8 +29,12 @@ public final class MetricsAddress {
         } catch (IOException e) {
             // the mount point is gone or unreadable: the absolute path is the best name left
         }
-        String dir = System.getProperty(DIRECTORY_PROPERTY, DEFAULT_DIRECTORY);
-        return Path.of(dir, URLEncoder.encode(abs.toString(), StandardCharsets.UTF_8) + ".addr");
+        return addressFile(Path.of(System.getProperty(DIRECTORY_PROPERTY, DEFAULT_DIRECTORY)), abs);
+    }
+
+    /** The address file in {@code directory} of the mount at {@code realMountpoint} (already resolved). */
+    public static Path addressFile(Path directory, Path realMountpoint) {
+        return directory.resolve(URLEncoder.encode(realMountpoint.toString(), StandardCharsets.UTF_8) + ".addr");
     }
 
     static void write(Path file, String url) throws IOException {

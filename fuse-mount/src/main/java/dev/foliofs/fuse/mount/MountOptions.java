@@ -4,7 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
+import dev.foliofs.cache.DataOptions;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -23,10 +23,14 @@ import java.util.Set;
  *
  * @param fuse        the FUSE options in order, a null value for a flag
  * @param readOnly    mount read-only: nothing is written to the device
- * @param cacheSize   the page cache size in bytes, when given
+ * @param dax         direct access: file data read and written in place in the memory-mapped
+ *                    device, no page cache
+ * @param data        the data path's tunables ({@code cache_size=}, {@code dirty_background=},
+ *                    {@code dirty_limit=}, {@code writeback_age=}, {@code flushers=},
+ *                    {@code max_folio=}, {@code readahead=}; see {@link DataOptions})
  * @param metrics     where to serve metrics; empty when {@code metrics=off}
  */
-public record MountOptions(Map<String, String> fuse, boolean readOnly, Optional<Long> cacheSize,
+public record MountOptions(Map<String, String> fuse, boolean readOnly, boolean dax, DataOptions data,
                            Optional<InetSocketAddress> metrics) {
 
     /** The metrics address when none is given: loopback, any free port. */
@@ -39,6 +43,10 @@ public record MountOptions(Map<String, String> fuse, boolean readOnly, Optional<
             "intr", "noatime", "atime", "relatime", "nodev", "dev", "nosuid", "suid", "noexec",
             "exec", "sync", "async", "dirsync", "no_remote_lock", "splice_read", "splice_write",
             "splice_move", "rw", "debug");
+    /** Options of the cached data path, handed to {@link DataOptions#with}. */
+    private static final Set<String> DATA_VALUES = Set.of(
+            "cache_size", "dirty_background", "dirty_limit", "writeback_age", "flushers", "max_folio",
+            "readahead");
     private static final Set<String> FUSE_VALUES = Set.of(
             "max_write", "max_read", "max_readahead", "attr_timeout", "entry_timeout",
             "negative_timeout", "ac_attr_timeout", "fsname", "subtype", "umask", "uid", "gid",
@@ -65,7 +73,8 @@ public record MountOptions(Map<String, String> fuse, boolean readOnly, Optional<
         fuse.put("subtype", "foliofs");
         fuse.put("hard_remove", null);
         boolean readOnly = false;
-        Optional<Long> cacheSize = Optional.empty();
+        boolean dax = false;
+        DataOptions data = DataOptions.defaults();
         Optional<InetSocketAddress> metrics = Optional.of(DEFAULT_METRICS);
         for (String raw : options) {
             for (String option : raw.split(",")) {
@@ -78,8 +87,10 @@ public record MountOptions(Map<String, String> fuse, boolean readOnly, Optional<
                 String value = eq < 0 ? null : o.substring(eq + 1);
                 switch (key) {
                     case "ro" -> readOnly = true;
+                    case "dax" -> dax = true;
                     case "rw" -> readOnly = false;
-                    case "cache_size" -> cacheSize = Optional.of(size(o, value));
+                    case "cache_size", "dirty_background", "dirty_limit", "writeback_age", "flushers",
+                            "max_folio", "readahead" -> data = data(data, o, key, value);
                     case "metrics" -> metrics = metrics(o, value);
                     default -> {
                         if (FUSE_FLAGS.contains(key) && value == null) {
@@ -96,7 +107,7 @@ public record MountOptions(Map<String, String> fuse, boolean readOnly, Optional<
                 }
             }
         }
-        return new MountOptions(fuse, readOnly, cacheSize, metrics);
+        return new MountOptions(fuse, readOnly, dax, data, metrics);
     }
 
     /** The arguments for libfuse: {@code -o} followed by the comma-joined FUSE options. */
@@ -109,31 +120,15 @@ public record MountOptions(Map<String, String> fuse, boolean readOnly, Optional<
         return new String[] {"-o", String.join(",", parts)};
     }
 
-    private static long size(String option, String value) {
+    /** {@code data} with one more data-path option, or a clear error naming the option. */
+    private static DataOptions data(DataOptions data, String option, String key, String value) {
         if (value == null || value.isEmpty()) {
-            throw new IllegalArgumentException("mount option '" + option + "' needs a size");
-        }
-        String v = value.toUpperCase(Locale.ROOT);
-        long unit = 1;
-        char last = v.charAt(v.length() - 1);
-        int shift = switch (last) {
-            case 'K' -> 10;
-            case 'M' -> 20;
-            case 'G' -> 30;
-            default -> 0;
-        };
-        if (shift > 0) {
-            v = v.substring(0, v.length() - 1);
-            unit = 1L << shift;
+            throw new IllegalArgumentException("mount option '" + option + "' needs a value");
         }
         try {
-            long n = Long.parseLong(v);
-            if (n <= 0) {
-                throw new NumberFormatException();
-            }
-            return Math.multiplyExact(n, unit);
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException("mount option '" + option + "': not a size");
+            return data.with(Map.of(key, value));
+        } catch (IllegalArgumentException e) { // NumberFormatException included
+            throw new IllegalArgumentException("mount option '" + option + "': not a valid value");
         }
     }
 

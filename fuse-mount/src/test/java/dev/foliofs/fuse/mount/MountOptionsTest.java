@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetSocketAddress;
+import dev.foliofs.cache.DataOptions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,7 @@ class MountOptionsTest {
                 "big_writes,max_write=131072,use_ino,attr_timeout=1,entry_timeout=1,"
                         + "default_permissions,fsname=/dev/vdb,subtype=foliofs,hard_remove");
         assertThat(o.readOnly()).isFalse();
-        assertThat(o.cacheSize()).isEmpty();
+        assertThat(o.data()).isEqualTo(DataOptions.defaults());
         assertThat(o.metrics()).contains(new InetSocketAddress("127.0.0.1", 0));
     }
 
@@ -36,11 +37,13 @@ class MountOptionsTest {
 
     @Test
     void ourOwnOptionsAreNotPassedToFuse() {
-        MountOptions o = MountOptions.parse("img", List.of("ro,cache_size=256M,metrics=127.0.0.1:9100"));
+        MountOptions o = MountOptions.parse("img", List.of("ro,dax,cache_size=256M,writeback_age=5,metrics=127.0.0.1:9100"));
         assertThat(o.readOnly()).isTrue();
-        assertThat(o.cacheSize()).contains(256L << 20);
+        assertThat(o.dax()).isTrue();
+        assertThat(o.data().cacheSize()).isEqualTo(256L << 20);
         assertThat(o.metrics()).contains(new InetSocketAddress("127.0.0.1", 9100));
-        assertThat(o.fuse()).doesNotContainKeys("cache_size", "metrics");
+        assertThat(o.data().writebackAge()).hasSeconds(5);
+        assertThat(o.fuse()).doesNotContainKeys("dax", "cache_size", "writeback_age", "metrics");
         assertThat(o.fuseArgs()[1]).endsWith(",ro");
     }
 
@@ -63,7 +66,7 @@ class MountOptionsTest {
         assertThatThrownBy(() -> MountOptions.parse("img", List.of("max_write")))
                 .hasMessage("unknown mount option 'max_write'");
         assertThatThrownBy(() -> MountOptions.parse("img", List.of("cache_size=lots")))
-                .hasMessageContaining("not a size");
+                .hasMessageContaining("not a valid value");
         assertThatThrownBy(() -> MountOptions.parse("img", List.of("metrics=9100")))
                 .hasMessageContaining("metrics=HOST:PORT");
         assertThatThrownBy(() -> MountOptions.parse("img", List.of("big_writes=1")))

@@ -2,8 +2,6 @@ package dev.foliofs.tools.stats;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -32,8 +30,7 @@ final class MetricsAddress {
 
     /** The address file of the mount at {@code realMountPoint} (already resolved with toRealPath). */
     static Path file(Path runDir, Path realMountPoint) {
-        String name = URLEncoder.encode(realMountPoint.toString(), StandardCharsets.UTF_8) + ".addr";
-        return runDir.resolve("metrics").resolve(name);
+        return dev.foliofs.fuse.mount.MetricsAddress.addressFile(runDir.resolve("metrics"), realMountPoint);
     }
 
     /**

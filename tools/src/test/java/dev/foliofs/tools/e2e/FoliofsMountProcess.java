@@ -2,12 +2,20 @@ package dev.foliofs.tools.e2e;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+
+import dev.foliofs.fuse.mount.MetricsAddress;
+import dev.foliofs.tools.Foliofs;
 
 /**
  * A real foliofs mount for end-to-end tests: {@code foliofs mkfs} on a sparse image under
@@ -36,20 +44,30 @@ final class FoliofsMountProcess implements AutoCloseable {
     static FoliofsMountProcess mkfsAndMount(Path dir, long imageBytes, String options)
             throws IOException, InterruptedException {
         Path image = dir.resolve("image");
-        Path mountpoint = dir.resolve("mnt");
-        unmount(mountpoint);
-        Files.createDirectories(mountpoint);
+        unmount(dir.resolve("mnt"));
         Files.deleteIfExists(image);
         try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
             f.setLength(imageBytes);
         }
         Path mkfsLog = dir.resolve("mkfs.log");
         Process mkfs = foliofs(mkfsLog, "mkfs", image.toString());
-        if (!mkfs.waitFor(2, TimeUnit.MINUTES) || mkfs.exitValue() != 0) {
+        if (!mkfs.waitFor(2, TimeUnit.MINUTES)) {
             mkfs.destroyForcibly();
+            throw new AssertionError("foliofs mkfs did not finish: " + Files.readString(mkfsLog));
+        }
+        if (mkfs.exitValue() != 0) {
             throw new AssertionError("foliofs mkfs failed: " + Files.readString(mkfsLog));
         }
-        Path log = dir.resolve("mount.log");
+        return mount(dir, options);
+    }
+
+    /** Mounts {@code dir}/image, formatted before, on {@code dir}/mnt. */
+    static FoliofsMountProcess mount(Path dir, String options) throws IOException, InterruptedException {
+        Path image = dir.resolve("image");
+        Path mountpoint = dir.resolve("mnt");
+        unmount(mountpoint);
+        Files.createDirectories(mountpoint);
+        Path log = Files.createTempFile(dir, "mount-", ".log");
         Process mount = foliofs(log, "mount", "-o", options, image.toString(), mountpoint.toString());
         FoliofsMountProcess m = new FoliofsMountProcess(mountpoint, mount, log);
         long deadline = System.currentTimeMillis() + MOUNT_WAIT_MILLIS;
@@ -58,7 +76,7 @@ final class FoliofsMountProcess implements AutoCloseable {
                 m.close();
                 throw new AssertionError("foliofs mount did not come up: " + Files.readString(log));
             }
-            mount.waitFor(50, TimeUnit.MILLISECONDS);
+            mount.waitFor(50, TimeUnit.MILLISECONDS); // polling another process, not synchronising threads
         }
         return m;
     }
@@ -67,8 +85,26 @@ final class FoliofsMountProcess implements AutoCloseable {
         return mountpoint;
     }
 
+    /** What the mount process printed so far. */
     String log() throws IOException {
         return Files.readString(log);
+    }
+
+    /**
+     * The value of a counter or gauge of the mount, scraped from its metrics endpoint (the mount
+     * must serve metrics), or -1 when the mount does not report it. {@code name} in Prometheus
+     * form, e.g. {@code foliofs_cache_evictions_total}.
+     */
+    double metric(String name) throws IOException, InterruptedException {
+        String url = Files.readString(MetricsAddress.addressFile(mountpoint)).trim();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        for (String line : response.body().split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return -1;
     }
 
     /** True while the mount process serves the mount. */
@@ -76,26 +112,30 @@ final class FoliofsMountProcess implements AutoCloseable {
         return process.isAlive() && isMounted(mountpoint);
     }
 
+    /**
+     * Unmounts, waits for the mount process to end (it writes everything back first) and kills
+     * it if it does not. An interrupt is kept for the caller; the cleanup still runs.
+     */
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
+        boolean interrupted = false;
         try {
             unmount(mountpoint);
             if (!process.waitFor(2, TimeUnit.MINUTES)) {
                 throw new AssertionError("foliofs mount did not exit after the unmount: " + log());
             }
+        } catch (InterruptedException e) {
+            interrupted = true;
         } finally {
             if (process.isAlive()) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
-                process.waitFor();
             }
             unmount(mountpoint);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
-    }
-
-    /** The exit code of the mount process, once it ended. */
-    int exitValue() {
-        return process.exitValue();
     }
 
     private static Process foliofs(Path log, String... args) throws IOException {
@@ -104,7 +144,7 @@ final class FoliofsMountProcess implements AutoCloseable {
         command.add("-Xmx512m");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add("dev.foliofs.tools.Foliofs");
+        command.add(Foliofs.class.getName());
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
@@ -120,7 +160,7 @@ final class FoliofsMountProcess implements AutoCloseable {
     }
 
     /** fusermount -u, then umount -l if the mount is still there. */
-    static void unmount(Path dir) throws IOException, InterruptedException {
+    static void unmount(Path dir) throws IOException {
         if (!isMounted(dir)) {
             return;
         }
@@ -129,16 +169,19 @@ final class FoliofsMountProcess implements AutoCloseable {
         }
     }
 
-    private static boolean run(String... command) throws InterruptedException {
+    private static boolean run(String... command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor();
+                p.destroyForcibly();
                 return false;
             }
             return p.exitValue() == 0;
         } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return false;
         }
     }
