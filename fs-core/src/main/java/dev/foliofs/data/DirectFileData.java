@@ -74,9 +74,7 @@ public final class DirectFileData implements FileData {
 
     @Override
     public int read(Inode inode, long offset, ByteBuffer dst) {
-        if (offset < 0) {
-            throw new FsException(Errno.EINVAL, "read at offset " + offset);
-        }
+        DataRequests.checkRead(offset);
         long size = inode.record().size();
         if (offset >= size || !dst.hasRemaining()) {
             return 0;
@@ -107,12 +105,7 @@ public final class DirectFileData implements FileData {
     @Override
     public int write(Inode inode, long offset, ByteBuffer src) {
         int n = src.remaining();
-        if (offset < 0) {
-            throw new FsException(Errno.EINVAL, "write at offset " + offset);
-        }
-        if (offset + n > MAX_FILE_SIZE || offset + n < 0) {
-            throw new FsException(Errno.EFBIG, "write up to " + (offset + n) + " bytes");
-        }
+        DataRequests.checkWrite(offset, n);
         if (n == 0) {
             return 0;
         }
@@ -180,12 +173,7 @@ public final class DirectFileData implements FileData {
 
     @Override
     public void truncate(Inode inode, long newSize) {
-        if (newSize < 0) {
-            throw new FsException(Errno.EINVAL, "size " + newSize);
-        }
-        if (newSize > MAX_FILE_SIZE) {
-            throw new FsException(Errno.EFBIG, "size " + newSize);
-        }
+        DataRequests.checkSize(newSize);
         long size = inode.record().size();
         if (newSize < size) {
             zeroPartial(inode, newSize, Math.min(size, roundUp(newSize)));
@@ -202,17 +190,8 @@ public final class DirectFileData implements FileData {
 
     @Override
     public void fallocate(Inode inode, int mode, long offset, long length) {
-        if ((mode & ~(KEEP_SIZE | PUNCH_HOLE | ZERO_RANGE)) != 0 || (mode & PUNCH_HOLE) != 0 && (mode & ZERO_RANGE) != 0
-                || (mode & PUNCH_HOLE) != 0 && (mode & KEEP_SIZE) == 0) {
-            throw new FsException(Errno.EOPNOTSUPP, "fallocate mode " + mode);
-        }
-        if (offset < 0 || length <= 0) {
-            throw new FsException(Errno.EINVAL, "fallocate of " + length + " bytes at " + offset);
-        }
+        DataRequests.checkFallocate(mode, offset, length);
         long end = offset + length;
-        if (end > MAX_FILE_SIZE || end < 0) {
-            throw new FsException(Errno.EFBIG, "fallocate up to " + end);
-        }
         boolean grow = (mode & KEEP_SIZE) == 0;
         if ((mode & (PUNCH_HOLE | ZERO_RANGE)) != 0) {
             long size = inode.record().size();
@@ -280,11 +259,7 @@ public final class DirectFileData implements FileData {
 
     @Override
     public void fsync(Inode inode, boolean dataOnly) {
-        try {
-            device.flush();
-        } catch (IOException e) {
-            throw new FsException(Errno.EIO, "flush of " + device.describe() + ": " + e.getMessage(), e);
-        }
+        DataRequests.flush(device);
         volume.sync();
     }
 
@@ -322,11 +297,7 @@ public final class DirectFileData implements FileData {
 
     @Override
     public void syncAll() {
-        try {
-            device.flush();
-        } catch (IOException e) {
-            throw new FsException(Errno.EIO, "flush of " + device.describe() + ": " + e.getMessage(), e);
-        }
+        DataRequests.flush(device);
     }
 
     private void deviceRead(long offset, ByteBuffer dst) {

@@ -3,6 +3,7 @@ package dev.foliofs.dax;
 import dev.foliofs.core.Errno;
 import dev.foliofs.core.FsException;
 import dev.foliofs.data.DataContext;
+import dev.foliofs.data.DataRequests;
 import dev.foliofs.data.FileData;
 import dev.foliofs.device.BlockDevice;
 import dev.foliofs.device.MappedWindows;
@@ -134,9 +135,7 @@ public final class DaxFileData implements FileData {
 
     @Override
     public int read(Inode inode, long offset, ByteBuffer dst) {
-        if (offset < 0) {
-            throw new FsException(Errno.EINVAL, "read at offset " + offset);
-        }
+        DataRequests.checkRead(offset);
         long size = inode.record().size();
         if (offset >= size || !dst.hasRemaining()) {
             return 0;
@@ -155,12 +154,7 @@ public final class DaxFileData implements FileData {
     @Override
     public int write(Inode inode, long offset, ByteBuffer src) {
         int n = src.remaining();
-        if (offset < 0) {
-            throw new FsException(Errno.EINVAL, "write at offset " + offset);
-        }
-        if (offset + n > MAX_FILE_SIZE || offset + n < 0) {
-            throw new FsException(Errno.EFBIG, "write up to " + (offset + n) + " bytes");
-        }
+        DataRequests.checkWrite(offset, n);
         if (n == 0) {
             return 0;
         }
@@ -185,12 +179,7 @@ public final class DaxFileData implements FileData {
 
     @Override
     public void truncate(Inode inode, long newSize) {
-        if (newSize < 0) {
-            throw new FsException(Errno.EINVAL, "size " + newSize);
-        }
-        if (newSize > MAX_FILE_SIZE) {
-            throw new FsException(Errno.EFBIG, "size " + newSize);
-        }
+        DataRequests.checkSize(newSize);
         if (newSize < inode.record().size()) {
             dax.io().truncate(file(inode), newSize);
         }
@@ -201,17 +190,8 @@ public final class DaxFileData implements FileData {
 
     @Override
     public void fallocate(Inode inode, int mode, long offset, long length) {
-        if ((mode & ~(KEEP_SIZE | PUNCH_HOLE | ZERO_RANGE)) != 0 || (mode & PUNCH_HOLE) != 0 && (mode & ZERO_RANGE) != 0
-                || (mode & PUNCH_HOLE) != 0 && (mode & KEEP_SIZE) == 0) {
-            throw new FsException(Errno.EOPNOTSUPP, "fallocate mode " + mode);
-        }
-        if (offset < 0 || length <= 0) {
-            throw new FsException(Errno.EINVAL, "fallocate of " + length + " bytes at " + offset);
-        }
+        DataRequests.checkFallocate(mode, offset, length);
         long end = offset + length;
-        if (end > MAX_FILE_SIZE || end < 0) {
-            throw new FsException(Errno.EFBIG, "fallocate up to " + end);
-        }
         DaxFile file = file(inode);
         if ((mode & (PUNCH_HOLE | ZERO_RANGE)) != 0) {
             dax.io().punch(file, offset, length);
@@ -262,11 +242,7 @@ public final class DaxFileData implements FileData {
 
     @Override
     public void syncAll() {
-        try {
-            windows.flush();
-        } catch (IOException e) {
-            throw new FsException(Errno.EIO, "flush of " + windows.describe() + ": " + e.getMessage(), e);
-        }
+        DataRequests.flush(windows);
     }
 
     /** Unmount, after {@link #syncAll}: unmaps the device if this data path mapped it. */
