@@ -96,7 +96,12 @@ final class FoliofsMountProcess implements AutoCloseable {
      * form, e.g. {@code foliofs_cache_evictions_total}.
      */
     double metric(String name) throws IOException, InterruptedException {
-        String url = Files.readString(MetricsAddress.addressFile(mountpoint)).trim();
+        Path address = MetricsAddress.addressFile(mountpoint);
+        long deadline = System.currentTimeMillis() + MOUNT_WAIT_MILLIS;
+        while (!Files.exists(address) && process.isAlive() && System.currentTimeMillis() < deadline) {
+            process.waitFor(50, TimeUnit.MILLISECONDS); // the endpoint starts just after the mount shows
+        }
+        String url = Files.readString(address).trim();
         HttpResponse<String> response = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
         for (String line : response.body().split("\n")) {
