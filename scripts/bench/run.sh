@@ -121,6 +121,8 @@ cp "$out/ratios.svg" docs/benchmarks-ratios.svg
   echo "Notes on reading the numbers: fuse2fs opens its device without O_DIRECT, so its random reads"
   echo "are served from the device's page cache once a job has touched a block (the cache is dropped"
   echo "before each job, not during it); kernel ext4 with O_DIRECT reads the device every time."
+  echo
+  echo "The profiling work behind these numbers, and what is left, is in [PERFORMANCE.md](PERFORMANCE.md)."
 } > docs/BENCHMARKS.md
 echo "bench: wrote docs/BENCHMARKS.md and docs/benchmarks-ratios.svg" >&2
 exit "$status"

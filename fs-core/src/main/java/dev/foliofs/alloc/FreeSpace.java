@@ -83,6 +83,11 @@ public final class FreeSpace implements SpaceAllocator {
     private final TreeMap<Long, long[]> busy = new TreeMap<>();
     private long busyBlocks;
     private long durableTx = -1;
+    /**
+     * No busy run has a transaction id below this (a lower bound, exact after each scan), so
+     * that the end of every operation need not scan all busy runs to find none durable.
+     */
+    private long lowestBusyTx = Long.MAX_VALUE;
     /** Set by the first change of an operation, cleared when it commits or rolls back. */
     private boolean inOperation;
     private final Counter extentsAllocated;
@@ -371,6 +376,7 @@ public final class FreeSpace implements SpaceAllocator {
         for (long[] b : busy.values()) {
             if (b[1] == UNSEALED) {
                 b[1] = txId; // in place and not undone: a rollback removes its own frees by start
+                lowestBusyTx = Math.min(lowestBusyTx, txId);
             }
         }
     }
@@ -402,12 +408,20 @@ public final class FreeSpace implements SpaceAllocator {
         if (inOperation) {
             return;
         }
+        if (durableTx < lowestBusyTx) {
+            undo.forget();
+            return; // no busy run is durable yet
+        }
         List<long[]> ready = new ArrayList<>(); // {start, length}: copies, TreeMap entries change on removal
+        long lowestLeft = Long.MAX_VALUE;
         for (Map.Entry<Long, long[]> e : busy.entrySet()) {
             if (e.getValue()[1] <= durableTx) {
                 ready.add(new long[] {e.getKey(), e.getValue()[0]});
+            } else {
+                lowestLeft = Math.min(lowestLeft, e.getValue()[1]);
             }
         }
+        lowestBusyTx = lowestLeft;
         for (long[] r : ready) {
             removeBusy(r[0]);
             available.add(r[0], r[1]);
@@ -417,6 +431,7 @@ public final class FreeSpace implements SpaceAllocator {
 
     private void putBusy(long start, long length, long txId) {
         busy.put(start, new long[] {length, txId});
+        lowestBusyTx = Math.min(lowestBusyTx, txId);
         busyBlocks += length;
         undo.record(() -> removeBusy(start));
     }

@@ -70,6 +70,15 @@ public final class FoliofsFuse extends FuseStubFS {
      * tree lock to do so), and may pass null for an unlinked file; utimens understands
      * UTIME_NOW and UTIME_OMIT.
      */
+    /**
+     * The start of every operation: keeps the libfuse worker thread serving it attached to the
+     * JVM for later requests (see {@link CallbackThreads}), then starts the operation's timer.
+     */
+    private long begin() {
+        CallbackThreads.keepAttached();
+        return metrics.start();
+    }
+
     private void declareNoPaths() {
         // the flags word follows the 38 function pointers from getattr to bmap
         int flagsOffset = OPERATIONS_BEFORE_FLAGS * jnr.ffi.Runtime.getSystemRuntime().addressSize();
@@ -116,7 +125,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int mknod(String path, @mode_t long mode, @dev_t long rdev) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return names.mknod(caller(), path, mode, rdev);
         } catch (Throwable e) {
@@ -128,7 +137,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int mkdir(String path, @mode_t long mode) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return names.mkdir(caller(), path, mode);
         } catch (Throwable e) {
@@ -140,7 +149,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int symlink(String target, String linkPath) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return names.symlink(caller(), target, linkPath);
         } catch (Throwable e) {
@@ -152,7 +161,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int readlink(String path, Pointer buf, @size_t long size) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return names.readlink(caller(), path, buf, size);
         } catch (Throwable e) {
@@ -164,7 +173,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int link(String existing, String newPath) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return names.link(caller(), existing, newPath);
         } catch (Throwable e) {
@@ -176,7 +185,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int unlink(String path) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return names.unlink(caller(), path);
         } catch (Throwable e) {
@@ -188,7 +197,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int rmdir(String path) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return names.rmdir(caller(), path);
         } catch (Throwable e) {
@@ -200,7 +209,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int rename(String from, String to) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return names.rename(caller(), from, to);
         } catch (Throwable e) {
@@ -214,7 +223,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int getattr(String path, FileStat stat) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return attrs.getattr(caller(), path, stat);
         } catch (Throwable e) {
@@ -226,7 +235,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int fgetattr(String path, FileStat stat, FuseFileInfo fi) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return files.fgetattr(stat, fi);
         } catch (Throwable e) {
@@ -238,7 +247,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int chmod(String path, @mode_t long mode) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return attrs.chmod(caller(), path, mode);
         } catch (Throwable e) {
@@ -250,7 +259,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int chown(String path, @uid_t long uid, @gid_t long gid) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return attrs.chown(caller(), path, uid, gid);
         } catch (Throwable e) {
@@ -262,7 +271,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int truncate(String path, @off_t long size) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return attrs.truncate(caller(), path, size);
         } catch (Throwable e) {
@@ -274,7 +283,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int ftruncate(String path, @off_t long size, FuseFileInfo fi) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return files.ftruncate(caller(), size, fi);
         } catch (Throwable e) {
@@ -286,7 +295,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int utimens(String path, Timespec[] timespec) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return attrs.utimens(caller(), path, timespec);
         } catch (Throwable e) {
@@ -298,7 +307,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int access(String path, int mask) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return attrs.access(caller(), path, mask);
         } catch (Throwable e) {
@@ -310,7 +319,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int statfs(String path, Statvfs stbuf) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return attrs.statfs(stbuf);
         } catch (Throwable e) {
@@ -324,7 +333,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int open(String path, FuseFileInfo fi) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return files.open(caller(), path, fi);
         } catch (Throwable e) {
@@ -336,7 +345,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int create(String path, @mode_t long mode, FuseFileInfo fi) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return files.create(caller(), path, mode, fi);
         } catch (Throwable e) {
@@ -348,7 +357,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int read(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return files.read(buf, size, offset, fi);
         } catch (Throwable e) {
@@ -360,7 +369,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int write(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return files.write(buf, size, offset, fi);
         } catch (Throwable e) {
@@ -372,7 +381,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int flush(String path, FuseFileInfo fi) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return files.flush(fi);
         } catch (Throwable e) {
@@ -384,7 +393,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int release(String path, FuseFileInfo fi) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return files.release(fi);
         } catch (Throwable e) {
@@ -396,7 +405,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int fsync(String path, int isdatasync, FuseFileInfo fi) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return files.fsync(isdatasync, fi);
         } catch (Throwable e) {
@@ -408,7 +417,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int fallocate(String path, int mode, @off_t long off, @off_t long length, FuseFileInfo fi) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return files.fallocate(mode, off, length, fi);
         } catch (Throwable e) {
@@ -421,7 +430,7 @@ public final class FoliofsFuse extends FuseStubFS {
     /** No ioctl is supported: ENOTTY is what tools expect for an unknown request. */
     @Override
     public int ioctl(String path, int cmd, Pointer arg, FuseFileInfo fi, long flags, Pointer data) {
-        long t = metrics.start();
+        long t = begin();
         metrics.record(FuseOp.IOCTL, t);
         return -Errno.ENOTTY.code();
     }
@@ -430,7 +439,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int opendir(String path, FuseFileInfo fi) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return dirs.opendir(caller(), path, fi);
         } catch (Throwable e) {
@@ -442,7 +451,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int readdir(String path, Pointer buf, FuseFillDir filter, @off_t long offset, FuseFileInfo fi) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return dirs.readdir(caller(), buf, filter, offset, fi);
         } catch (Throwable e) {
@@ -454,14 +463,14 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int releasedir(String path, FuseFileInfo fi) {
-        long t = metrics.start();
+        long t = begin();
         metrics.record(FuseOp.RELEASEDIR, t);
         return 0;
     }
 
     @Override
     public int fsyncdir(String path, FuseFileInfo fi) {
-        long t = metrics.start();
+        long t = begin();
         try {
             fs.sync();
             return 0;
@@ -476,7 +485,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int setxattr(String path, String name, Pointer value, @size_t long size, int flags) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return xattrs.setxattr(caller(), path, name, value, size, flags);
         } catch (Throwable e) {
@@ -488,7 +497,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int getxattr(String path, String name, Pointer value, @size_t long size) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return xattrs.getxattr(caller(), path, name, value, size);
         } catch (Throwable e) {
@@ -500,7 +509,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int listxattr(String path, Pointer list, @size_t long size) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return xattrs.listxattr(caller(), path, list, size);
         } catch (Throwable e) {
@@ -512,7 +521,7 @@ public final class FoliofsFuse extends FuseStubFS {
 
     @Override
     public int removexattr(String path, String name) {
-        long t = metrics.start();
+        long t = begin();
         try {
             return xattrs.removexattr(caller(), path, name);
         } catch (Throwable e) {
