@@ -116,6 +116,13 @@ public final class FreeSpace implements SpaceAllocator {
         extentsAllocated = Counter.builder("foliofs.alloc.extents.allocated").register(registry);
         blocksAllocated = Counter.builder("foliofs.alloc.blocks.allocated").register(registry);
         blocksFreed = Counter.builder("foliofs.alloc.blocks.freed").register(registry);
+        Gauge.builder("foliofs.alloc.extent.mean.blocks", this, FreeSpace::meanExtentBlocks)
+                .description("average length of the extents allocated since mount, in blocks").register(registry);
+    }
+
+    private double meanExtentBlocks() {
+        double extents = extentsAllocated.count();
+        return extents == 0 ? 0 : blocksAllocated.count() / extents;
     }
 
     /**

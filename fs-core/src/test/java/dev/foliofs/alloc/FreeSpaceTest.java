@@ -199,5 +199,8 @@ class FreeSpaceTest {
         assertThat(rig.registry.get("foliofs.alloc.extents.allocated").counter().count()).isGreaterThanOrEqualTo(2);
         assertThat(rig.registry.get("foliofs.alloc.blocks.allocated").counter().count()).isGreaterThanOrEqualTo(10);
         assertThat(rig.registry.get("foliofs.alloc.free.blocks").gauge().value()).isEqualTo(free.freeBlocks());
+        assertThat(rig.registry.get("foliofs.alloc.extent.mean.blocks").gauge().value())
+                .isEqualTo(rig.registry.get("foliofs.alloc.blocks.allocated").counter().count()
+                        / rig.registry.get("foliofs.alloc.extents.allocated").counter().count());
     }
 }

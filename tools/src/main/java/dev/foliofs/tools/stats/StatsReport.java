@@ -109,6 +109,7 @@ final class StatsReport {
                 ? gauge("allocator", "free", List.of("foliofs_alloc_free_bytes"), Unit.BYTES)
                 : gauge("allocator", "free blocks", List.of("foliofs_alloc_free_blocks"), Unit.COUNT));
         rows.add(counter("allocator", "extents allocated", List.of("foliofs_alloc_extents_allocated_total"), Map.of(), Unit.COUNT));
+        rows.add(gauge("allocator", "mean extent blocks", List.of("foliofs_alloc_extent_mean_blocks"), Unit.COUNT));
         // journal
         rows.add(counter("journal", "commits", List.of("foliofs_journal_commits_total"), Map.of(), Unit.COUNT));
         rows.add(counter("journal", "bytes", List.of("foliofs_journal_written_bytes_total", "foliofs_journal_bytes_total"),
