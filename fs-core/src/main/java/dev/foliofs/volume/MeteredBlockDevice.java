@@ -31,6 +31,9 @@ public final class MeteredBlockDevice implements BlockDevice {
         discards = Timer.builder("foliofs.device.discard").register(registry);
         readBytes = Counter.builder("foliofs.device.read.bytes").baseUnit("bytes").register(registry);
         writtenBytes = Counter.builder("foliofs.device.written.bytes").baseUnit("bytes").register(registry);
+        for (String op : new String[] {"read", "write", "flush", "discard"}) {
+            error(op, 0); // served from the start, so a scrape shows zero errors rather than no family
+        }
     }
 
     public BlockDevice inner() {
@@ -38,7 +41,11 @@ public final class MeteredBlockDevice implements BlockDevice {
     }
 
     private void error(String op) {
-        Counter.builder("foliofs.device.errors").tag("op", op).register(registry).increment();
+        error(op, 1);
+    }
+
+    private void error(String op, double amount) {
+        Counter.builder("foliofs.device.errors").tag("op", op).register(registry).increment(amount);
     }
 
     @Override

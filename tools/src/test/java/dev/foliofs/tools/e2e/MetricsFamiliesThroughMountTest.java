@@ -38,7 +38,7 @@ class MetricsFamiliesThroughMountTest {
             "foliofs_writeback_dirty_bytes", "foliofs_writeback_throttled_writers_total",
             "foliofs_alloc_free_blocks", "foliofs_alloc_extent_mean_blocks", "foliofs_journal_checkpoint_lag_blocks",
             "foliofs_journal_replay_transactions_total", "foliofs_iomap_stale_retries_total",
-            "foliofs_fuse_failures_total");
+            "foliofs_fuse_failures_total", "foliofs_device_errors_total");
 
     @Test
     void everyFamilyIsServedAndMovesWithItsWork() throws Exception {
