@@ -1,5 +1,6 @@
 package dev.foliofs.tools;
 
+import dev.foliofs.fuse.mount.MountTable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -68,17 +69,8 @@ final class Daemon {
         return MountCommand.CANNOT_MOUNT;
     }
 
-    static boolean isFoliofsMount(Path mountpoint) throws IOException {
-        String target = mountpoint.toString();
-        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-            String[] f = line.split(" ");
-            int dash = line.indexOf(" - ");
-            if (f.length > 4 && f[4].equals(target) && dash > 0
-                    && line.substring(dash + 3).startsWith("fuse.foliofs ")) {
-                return true;
-            }
-        }
-        return false;
+    static boolean isFoliofsMount(Path mountpoint) {
+        return MountTable.isMounted(mountpoint, "fuse.foliofs");
     }
 
     private static Path logFile(Path mountpoint) {

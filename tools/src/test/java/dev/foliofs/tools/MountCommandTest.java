@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.foliofs.device.Devices;
 import dev.foliofs.device.OpenOptions;
 import dev.foliofs.fuse.mount.MetricsAddress;
+import dev.foliofs.fuse.mount.MountTable;
 import dev.foliofs.vfs.FoliofsFileSystem;
 import dev.foliofs.volume.Mkfs;
 import dev.foliofs.volume.MkfsOptions;
@@ -286,9 +287,8 @@ class MountCommandTest {
         throw new AssertionError("mount did not come up:\n" + said);
     }
 
-    private static boolean isMounted(Path dir) throws IOException {
-        String target = " " + dir + " ";
-        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().anyMatch(l -> l.contains(target));
+    private static boolean isMounted(Path dir) {
+        return MountTable.isMounted(dir);
     }
 
     private static int run(String... cmd) throws IOException, InterruptedException {

@@ -1,5 +1,6 @@
 package dev.foliofs.tools.bench;
 
+import dev.foliofs.fuse.mount.MountTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -140,23 +141,7 @@ final class SystemHost implements Host {
 
     @Override
     public boolean isMounted(Path mountPoint) {
-        String target = mountPoint.toAbsolutePath().normalize().toString();
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-                String[] fields = line.split(" ");
-                if (fields.length > 4 && unescape(fields[4]).equals(target)) {
-                    return true;
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return false;
-    }
-
-    /** mountinfo escapes space, tab, newline and backslash as octal. */
-    private static String unescape(String field) {
-        return field.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
+        return MountTable.isMounted(mountPoint);
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 
 import dev.foliofs.fuse.mount.MetricsAddress;
+import dev.foliofs.fuse.mount.MountTable;
 import dev.foliofs.tools.Foliofs;
 
 /**
@@ -154,40 +155,12 @@ final class FoliofsMountProcess implements AutoCloseable {
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
-    static boolean isMounted(Path dir) throws IOException {
-        String target = " " + dir.toAbsolutePath().normalize() + " ";
-        for (String line : Files.readAllLines(Paths.get("/proc/self/mountinfo"))) {
-            if (line.contains(target)) {
-                return true;
-            }
-        }
-        return false;
+    static boolean isMounted(Path dir) {
+        return MountTable.isMounted(dir);
     }
 
     /** fusermount -u, then umount -l if the mount is still there. */
-    static void unmount(Path dir) throws IOException {
-        if (!isMounted(dir)) {
-            return;
-        }
-        if (!run("fusermount", "-u", dir.toString()) && isMounted(dir)) {
-            run("umount", "-l", dir.toString());
-        }
-    }
-
-    private static boolean run(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return false;
-            }
-            return p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+    static void unmount(Path dir) {
+        MountTable.forceUnmount(dir);
     }
 }
