@@ -41,7 +41,8 @@ import java.util.zip.CRC32C;
  * <h2>Space</h2>
  * Journal space is reused only after a checkpoint (the volume writes the images home,
  * flushes, and records the new tail in the superblock), so replay never meets a half-overwritten
- * transaction it still needs. Not thread-safe: the volume calls it under its exclusive lock.
+ * transaction it still needs. Not thread-safe: the volume calls it under its exclusive lock,
+ * except {@link #write}, which reads only final fields and may run outside it.
  */
 public final class Journal {
     static final long DESC_MAGIC = 0x464A444553433031L; // "FJDESC01"
@@ -127,30 +128,75 @@ public final class Journal {
     }
 
     /**
+     * A transaction that has its place and sequence number in the journal but is not written
+     * yet: what {@link #reserve} hands out and {@link #write} puts on the device.
+     */
+    public record Reservation(long seq, long start, long[] roots, SortedMap<Long, byte[]> images) {
+    }
+
+    /**
      * Appends one transaction and flushes the device: when this returns, the transaction
      * survives a crash. The caller checked {@link #fits}. Returns its sequence number.
      */
     public long append(long[] roots, SortedMap<Long, byte[]> images) throws IOException {
+        Reservation r = reserve(roots, images);
+        write(r);
+        return r.seq();
+    }
+
+    /**
+     * Gives the next transaction its sequence number and place, and counts its space as used;
+     * nothing is written. The caller checked {@link #fits}, must not change {@code images}
+     * afterwards, and must {@link #write} reservations in the order they were made, each one
+     * completely before the next (replay stops at the first missing one) and all of them
+     * before the next {@link #checkpointed}. Splitting the two lets the volume reserve under
+     * its lock and write outside it.
+     */
+    public Reservation reserve(long[] roots, SortedMap<Long, byte[]> images) {
         int n = images.size();
         long size = blocksFor(n);
         long start = place(size);
         if (start < 0) {
             throw new IllegalStateException("transaction of " + size + " journal blocks does not fit; checkpoint first");
         }
+        for (Map.Entry<Long, byte[]> e : images.entrySet()) {
+            if (e.getValue().length != blockSize) {
+                throw new IllegalArgumentException("image of block " + e.getKey() + " is " + e.getValue().length + " bytes");
+            }
+        }
         long seq = nextSeq;
+        if (empty) {
+            tailPos = start;
+            used = size;
+        } else {
+            used += size + (start == head ? 0 : regionBlocks - head); // blocks skipped at the wrap count as used
+        }
+        head = start + size;
+        empty = false;
+        nextSeq++;
+        return new Reservation(seq, start, roots.clone(), images);
+    }
+
+    /**
+     * Builds the record of a reserved transaction (descriptor, images, commit block), writes it
+     * with one device write and flushes: when this returns, the transaction survives a crash.
+     * Touches no journal state, so it may run while the next transaction is being reserved.
+     */
+    public void write(Reservation r) throws IOException {
+        SortedMap<Long, byte[]> images = r.images();
+        int n = images.size();
+        long size = blocksFor(n);
+        long seq = r.seq();
         int d = descriptorBlocks(n);
         ByteBuffer record = ByteBuffer.allocate((int) (size * blockSize));
         record.putLong(0, DESC_MAGIC).putLong(8, epoch).putLong(16, seq).putInt(24, n).putInt(28, d);
         for (int owner = 1; owner <= Superblock.MAX_OWNER; owner++) {
-            record.putLong(32 + 8 * (owner - 1), roots[owner]);
+            record.putLong(32 + 8 * (owner - 1), r.roots()[owner]);
         }
         int entry = 0;
         int imageAt = d * blockSize;
         for (Map.Entry<Long, byte[]> e : images.entrySet()) {
             record.putLong(entryOffset(entry++), e.getKey());
-            if (e.getValue().length != blockSize) {
-                throw new IllegalArgumentException("image of block " + e.getKey() + " is " + e.getValue().length + " bytes");
-            }
             record.put(imageAt, e.getValue());
             imageAt += blockSize;
         }
@@ -166,18 +212,8 @@ public final class Journal {
         CRC32C commitCrc = new CRC32C();
         commitCrc.update(bytes, commitAt, 32);
         record.putInt(commitAt + 32, (int) commitCrc.getValue());
-        device.write((regionStart + start) * blockSize, record.rewind());
+        device.write((regionStart + r.start()) * blockSize, record.rewind());
         device.flush();
-        if (empty) {
-            tailPos = start;
-            used = size;
-        } else {
-            used += size + (start == head ? 0 : regionBlocks - head); // blocks skipped at the wrap count as used
-        }
-        head = start + size;
-        empty = false;
-        nextSeq++;
-        return seq;
     }
 
     private int entryOffset(int entry) {

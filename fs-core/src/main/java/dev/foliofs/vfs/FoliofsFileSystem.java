@@ -306,7 +306,7 @@ public final class FoliofsFileSystem implements FileSystem {
             }
             DirectoryEntries.Entry e = dirents.lookup(parent, b);
             if (e == null) {
-                throw new FsException(Errno.ENOENT, name + " in directory " + parent);
+                throw FsException.answer(Errno.ENOENT, name + " in directory " + parent);
             }
             return attr(inodes.get(e.ino()));
         });

@@ -32,6 +32,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -50,6 +51,20 @@ import org.slf4j.LoggerFactory;
  * close. A checkpoint writes the journaled images home, flushes, and records the roots and the
  * new journal tail in both superblocks; it runs when the journal is three quarters full, when the next transaction does not fit, when freed
  * blocks waiting for it crowd the allocator, and on close.
+ *
+ * <h2>Commits outside the lock</h2>
+ * A commit is split in two. Under the exclusive lock the running transaction is sealed (its
+ * images are never changed again: a later change copies the block into the next transaction)
+ * and given its place in the journal; the journal write and flush then run after the lock is
+ * released, so other operations go on meanwhile. The write happens under {@code journalIo},
+ * which is taken while the exclusive lock is still held and only ever in that order
+ * (exclusive lock, then {@code journalIo}; the writer holds only {@code journalIo}), so:
+ * transactions reach the journal in sequence order, each completely before the next; a
+ * checkpoint (which takes {@code journalIo}) never writes home, or makes freed blocks
+ * allocatable, before every sealed transaction is durable in the journal; and {@link #sync}
+ * returns only after every transaction sealed before it is durable. Data written before an
+ * operation (writeback's IO completes before its UNWRITTEN→WRITTEN operation) is flushed by
+ * the same flush that makes the commit record durable or an earlier one.
  *
  * <h2>Why freed blocks wait for the checkpoint</h2>
  * The allocator hands a freed block out again only once its transaction is "durable", and the
@@ -85,6 +100,8 @@ public final class MountedVolume implements Volume {
     private final FreeSpace freeSpace;
     private final int maxTransactionBlocks;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /** Held while sealed transactions are written; taken only while holding {@link #lock} exclusively. */
+    private final ReentrantLock journalIo = new ReentrantLock();
     private final ScheduledExecutorService committer;
     private volatile String readOnlyReason;
     private volatile boolean closed;
@@ -349,6 +366,7 @@ public final class MountedVolume implements Volume {
         if (lock.getReadHoldCount() > 0) {
             throw new IllegalStateException("Volume.update called inside Volume.read");
         }
+        Sealed sealed = null;
         lock.writeLock().lock();
         try {
             checkWritable();
@@ -365,10 +383,13 @@ public final class MountedVolume implements Volume {
                 checkWritable();
                 result = runOperation(operation);
             }
-            afterOperation();
+            sealed = afterOperation();
             return result;
         } finally {
             lock.writeLock().unlock();
+            if (sealed != null) {
+                sealed.write(); // the journal IO of a size-triggered commit, outside the lock
+            }
         }
     }
 
@@ -393,23 +414,25 @@ public final class MountedVolume implements Volume {
     }
 
     /**
-     * Size-triggered commit, and a checkpoint when blocks waiting for one crowd the allocator.
-     * An IO failure here has already made the volume read-only; the operation itself succeeded
-     * (in memory), so it is not reported to this caller but to the next update or sync.
+     * A checkpoint when blocks waiting for one crowd the allocator, else a size-triggered
+     * commit, sealed here and returned for the caller to write once it has released the lock
+     * (null if there is none). An IO failure has already made the volume read-only; the
+     * operation itself succeeded (in memory), so it is not reported to this caller but to the
+     * next update or sync.
      */
-    private void afterOperation() {
+    private Sealed afterOperation() {
         try {
-            if (store.runningBlocks() >= maxTransactionBlocks) {
-                commit();
-            }
             long busy = freeSpace.busyBlocks();
             if (busy > 0 && busy >= freeSpace.availableBlocks() / 2) {
                 commit();
                 checkpoint(false);
+            } else if (store.runningBlocks() >= maxTransactionBlocks) {
+                return seal();
             }
         } catch (FsException e) {
             LOG.error("{}: {}", device.describe(), e.getMessage());
         }
+        return null;
     }
 
     @Override
@@ -422,23 +445,33 @@ public final class MountedVolume implements Volume {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Seals the running transaction under the exclusive lock, then writes it (after every
+     * transaction sealed before it) and flushes outside the lock: operations of other threads
+     * go on meanwhile and become durable with a later commit.
+     */
     @Override
     public void sync() {
+        if (journal == null) {
+            return; // opened read-only: nothing to make durable
+        }
+        Sealed sealed;
         lock.writeLock().lock();
         try {
-            if (journal == null) {
-                return; // opened read-only: nothing to make durable
-            }
             failIfBroken();
-            commit();
-            try {
-                device.flush();
-            } catch (IOException e) {
-                fail("device flush failed: " + e.getMessage());
-                failIfBroken();
-            }
+            sealed = seal();
         } finally {
             lock.writeLock().unlock();
+        }
+        sealed.write();
+        failIfBroken();
+        try {
+            device.flush(); // data written without a metadata change since the last commit
+        } catch (IOException e) {
+            fail("device flush failed: " + e.getMessage());
+            failIfBroken();
         }
     }
 
@@ -477,36 +510,100 @@ public final class MountedVolume implements Volume {
 
     // ------------------------------------------------------------------ commit and checkpoint
 
-    /** Seals the running transaction and appends it to the journal (exclusive lock held, between operations). */
+    /** Seals the running transaction and writes it to the journal (exclusive lock held, between operations). */
     private void commit() {
-        if (journal == null || readOnlyReason != null || !store.hasRunningChanges()) {
-            return;
+        seal().write();
+        failIfBroken();
+    }
+
+    /**
+     * Seals the running transaction and reserves its journal space (exclusive lock held,
+     * between operations; a checkpoint first if it does not fit). Returns holding
+     * {@link #journalIo}, which the returned {@link Sealed#write} releases: the caller must call
+     * it, with or without the exclusive lock. When there is nothing to commit (or the volume is
+     * read-only) the write only waits for earlier transactions and releases the lock.
+     */
+    private Sealed seal() {
+        if (journal == null) {
+            return new Sealed(null, false);
         }
-        int n = store.runningBlocks();
-        if (n > journal.maxImages()) {
-            fail("transaction of " + n + " blocks is larger than the journal (" + journal.regionBlocks() + " blocks)");
-            failIfBroken();
-        }
-        if (!journal.fits(n)) {
-            checkpoint(false);
-            failIfBroken();
-        }
-        long seq = journal.nextSeq();
-        MetadataStore.Sealed sealed = store.seal(seq);
-        long t0 = System.nanoTime();
+        journalIo.lock();
         try {
-            journal.append(sealed.roots(), sealed.images());
-        } catch (IOException e) {
-            fail("journal write of transaction " + seq + " failed: " + e.getMessage());
-            failIfBroken();
+            if (readOnlyReason != null || !store.hasRunningChanges()) {
+                return new Sealed(null, true);
+            }
+            int n = store.runningBlocks();
+            if (n > journal.maxImages()) {
+                fail("transaction of " + n + " blocks is larger than the journal (" + journal.regionBlocks() + " blocks)");
+                failIfBroken();
+            }
+            if (!journal.fits(n)) {
+                checkpoint(false);
+                failIfBroken();
+            }
+            long seq = journal.nextSeq();
+            MetadataStore.Sealed sealed = store.seal(seq);
+            Journal.Reservation reservation = journal.reserve(sealed.roots(), sealed.images());
+            commits.increment();
+            journalBytes.increment((double) journal.blocksFor(sealed.images().size()) * blockSize());
+            lastCommittedSeq = seq;
+            freeSpace.transactionCommitted(seq); // its freed blocks become allocatable at a checkpoint, after the write
+            return new Sealed(reservation, true);
+        } catch (RuntimeException | Error e) {
+            journalIo.unlock();
+            throw e;
         }
-        commitTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
-        commits.increment();
-        journalBytes.increment((double) journal.blocksFor(sealed.images().size()) * blockSize());
-        lastCommittedSeq = seq;
-        freeSpace.transactionCommitted(seq);
-        if (journal.usedBlocks() > journal.regionBlocks() / 4 * 3) {
-            checkpoint(false);
+    }
+
+    /**
+     * A sealed transaction waiting for its journal write, with {@link #journalIo} held by the
+     * thread that sealed it.
+     */
+    private final class Sealed {
+        private final Journal.Reservation reservation;
+        private final boolean holdsJournalIo;
+
+        Sealed(Journal.Reservation reservation, boolean holdsJournalIo) {
+            this.reservation = reservation;
+            this.holdsJournalIo = holdsJournalIo;
+        }
+
+        /**
+         * Appends the transaction and flushes (it survives a crash when this returns), then a
+         * checkpoint if the journal is three quarters full; releases {@link #journalIo}. A
+         * write failure makes the volume read-only.
+         */
+        void write() {
+            try {
+                if (reservation == null) {
+                    return;
+                }
+                long t0 = System.nanoTime();
+                try {
+                    journal.write(reservation);
+                } catch (IOException e) {
+                    fail("journal write of transaction " + reservation.seq() + " failed: " + e.getMessage());
+                    return;
+                }
+                commitTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+            } finally {
+                if (holdsJournalIo) {
+                    journalIo.unlock();
+                }
+            }
+            checkpointIfJournalFull();
+        }
+    }
+
+    /** A checkpoint when the journal is three quarters full; takes the exclusive lock (again, if held). */
+    private void checkpointIfJournalFull() {
+        lock.writeLock().lock();
+        try {
+            if (!closed && journal.usedBlocks() > journal.regionBlocks() / 4 * 3) {
+                checkpoint(false);
+            }
+        } finally {
+            lock.writeLock().unlock();
         }
     }
 
@@ -516,24 +613,32 @@ public final class MountedVolume implements Volume {
      * blocks freed by committed transactions become allocatable.
      */
     private void checkpoint(boolean clean) {
-        if (journal == null || readOnlyReason != null) {
+        if (journal == null) {
             return;
         }
+        journalIo.lock(); // every sealed transaction is in the journal before anything goes home
         try {
-            writeHome(store.journaledImages());
-            Superblock next = superblock.withRoots(store.committedRoots())
-                    .withJournal(journal.epoch(), journal.nextSeq(), journal.headPosition()).withClean(clean);
-            writeSuperblocks(next);
-            superblock = next;
-        } catch (FsException e) {
-            fail(e.getMessage());
-            return;
-        }
-        journal.checkpointed();
-        store.checkpointed();
-        checkpoints.increment();
-        if (lastCommittedSeq >= 0) {
-            freeSpace.transactionDurable(lastCommittedSeq);
+            if (readOnlyReason != null) {
+                return;
+            }
+            try {
+                writeHome(store.journaledImages());
+                Superblock next = superblock.withRoots(store.committedRoots())
+                        .withJournal(journal.epoch(), journal.nextSeq(), journal.headPosition()).withClean(clean);
+                writeSuperblocks(next);
+                superblock = next;
+            } catch (FsException e) {
+                fail(e.getMessage());
+                return;
+            }
+            journal.checkpointed();
+            store.checkpointed();
+            checkpoints.increment();
+            if (lastCommittedSeq >= 0) {
+                freeSpace.transactionDurable(lastCommittedSeq);
+            }
+        } finally {
+            journalIo.unlock();
         }
     }
 
@@ -577,22 +682,33 @@ public final class MountedVolume implements Volume {
         }
     }
 
+    /** Seals under the lock and writes outside it; then a checkpoint if freed blocks wait for one. */
     private void periodicCommit() {
         if (closed || readOnlyReason != null) {
             return;
         }
-        lock.writeLock().lock();
         try {
-            if (!closed) {
-                commit();
-                if (freeSpace.busyBlocks() > 0) {
+            Sealed sealed;
+            lock.writeLock().lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                sealed = seal();
+            } finally {
+                lock.writeLock().unlock();
+            }
+            sealed.write();
+            lock.writeLock().lock();
+            try {
+                if (!closed && freeSpace.busyBlocks() > 0) {
                     checkpoint(false); // freed blocks wait at most one interval to become allocatable
                 }
+            } finally {
+                lock.writeLock().unlock();
             }
         } catch (RuntimeException e) {
             LOG.error("{}: periodic commit failed: {}", device.describe(), e.getMessage());
-        } finally {
-            lock.writeLock().unlock();
         }
     }
 

@@ -3,7 +3,10 @@ package dev.foliofs.vfs;
 import static dev.foliofs.vfs.FileSystem.ROOT_INO;
 import static dev.foliofs.vfs.FsFixture.ROOT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.foliofs.core.Errno;
+import dev.foliofs.core.FsException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +30,16 @@ class FileSystemBasicsTest {
         assertThat(a.mode()).isEqualTo(0100644);
         assertThat(a.blocks()).isEqualTo(8);
         assertThat(f.contents(ino)).isEqualTo("hello, world");
+    }
+
+    @Test
+    void aMissingNameIsENOENTWithoutAStackTrace() {
+        // every create looks its name up first: the miss is an answer, not a fault worth a stack
+        assertThatThrownBy(() -> f.fs.lookup(ROOT, ROOT_INO, "missing"))
+                .isInstanceOfSatisfying(FsException.class, e -> {
+                    assertThat(e.errno()).isEqualTo(Errno.ENOENT);
+                    assertThat(e.getStackTrace()).isEmpty();
+                });
     }
 
     @Test

@@ -114,6 +114,12 @@ class ConformanceTest {
         r.add(row("unlink other's file in sticky dir", NOBODY, "mkdir s; chmod 1777 s; touch s/f; chmod 666 s/f", "os.unlink('s/f')", "EPERM"));
         r.add(row("unlink own file in sticky dir", NOBODY, "mkdir s; chmod 1777 s",
                 "open('s/mine', 'w').close(); os.unlink('s/mine')", "OK"));
+        // names the kernel caches (entry_timeout, negative_timeout): a missing name looked up
+        // before, and a name looked up before it went away or moved, answer from the new state at once
+        r.add(row("create after a failed lookup", ROOT, "", "print(os.path.exists('f')); open('f', 'w').close(); print(os.path.exists('f'))", "OK False\nTrue"));
+        r.add(row("mkdir after a failed lookup", NOBODY, "mkdir w; chmod 777 w", "print(os.path.exists('w/d')); os.mkdir('w/d'); print(os.path.isdir('w/d'))", "OK False\nTrue"));
+        r.add(row("lookup after unlink", ROOT, "touch f", "os.stat('f'); os.unlink('f'); print(os.path.exists('f'))", "OK False"));
+        r.add(row("lookup after rename", ROOT, "printf x > a; printf y > b", "os.stat('a'); os.stat('b'); os.rename('a', 'b'); print(os.path.exists('a'), open('b').read())", "OK False x"));
         // rename
         r.add(row("rename file", ROOT, "printf x > a", "os.rename('a', 'b'); print(open('b').read(), os.path.exists('a'))", "OK x False"));
         r.add(row("rename replaces file", ROOT, "printf x > a; printf y > b", "os.rename('a', 'b'); print(open('b').read())", "OK x"));

@@ -15,11 +15,19 @@ import java.util.Set;
  * or {@code metrics=off}. Unknown options are refused here, before anything is mounted.
  *
  * <p>Defaults and why: {@code big_writes,max_write=131072} (fewer, larger write requests),
- * {@code use_ino} (stat shows our inode numbers), {@code attr_timeout=1,entry_timeout=1},
+ * {@code use_ino} (stat shows our inode numbers), {@code attr_timeout=1},
+ * {@code entry_timeout=60,negative_timeout=60} (see below),
  * {@code default_permissions} (the kernel checks modes too), {@code fsname=DEVICE},
  * {@code subtype=foliofs}, {@code hard_remove} (unlinked open files keep working through
  * their handle instead of being renamed to .fuse_hidden*). A default is switched off with
  * {@code no} before its name ({@code nohard_remove}).
+ *
+ * <p>Names (and their absence) may be cached long because every change of a name goes through
+ * this mount's kernel: the device is opened exclusively, and the kernel updates its own name
+ * cache on create, unlink and rename. A cached name saves the lookup that would otherwise
+ * precede every unlink or stat of a name older than the timeout. Attributes stay at one
+ * second: a hard link is a separate node to libfuse 2's high-level API, so a change made
+ * through one name (chmod, a write) is seen through another only when its attributes expire.
  *
  * @param fuse        the FUSE options in order, a null value for a flag
  * @param readOnly    mount read-only: nothing is written to the device
@@ -67,7 +75,8 @@ public record MountOptions(Map<String, String> fuse, boolean readOnly, boolean d
         fuse.put("max_write", "131072");
         fuse.put("use_ino", null);
         fuse.put("attr_timeout", "1");
-        fuse.put("entry_timeout", "1");
+        fuse.put("entry_timeout", "60");
+        fuse.put("negative_timeout", "60");
         fuse.put("default_permissions", null);
         fuse.put("fsname", device);
         fuse.put("subtype", "foliofs");

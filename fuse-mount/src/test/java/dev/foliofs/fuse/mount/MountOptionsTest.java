@@ -14,7 +14,7 @@ class MountOptionsTest {
     void defaultsAreTheOptionsThatMatterForSpeedAndCorrectness() {
         MountOptions o = MountOptions.parse("/dev/vdb", List.of());
         assertThat(o.fuseArgs()).containsExactly("-o",
-                "big_writes,max_write=131072,use_ino,attr_timeout=1,entry_timeout=1,"
+                "big_writes,max_write=131072,use_ino,attr_timeout=1,entry_timeout=60,negative_timeout=60,"
                         + "default_permissions,fsname=/dev/vdb,subtype=foliofs,hard_remove");
         assertThat(o.readOnly()).isFalse();
         assertThat(o.data()).isEqualTo(DataOptions.defaults());
