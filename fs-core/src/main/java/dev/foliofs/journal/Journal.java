@@ -239,6 +239,28 @@ public final class Journal {
         empty = true;
     }
 
+    /**
+     * The transactions before {@code seq}, which end at {@code position}, are home (the caller
+     * wrote their images, flushed and recorded {@code seq} / {@code position} as the tail in the
+     * superblock); those reserved since stay. {@code seq} and {@code position} are what
+     * {@link #nextSeq()} and {@link #headPosition()} returned when that checkpoint began. An
+     * older checkpoint than the tail already recorded changes nothing.
+     */
+    public void checkpointedTo(long seq, long position) {
+        if (seq <= tailSeq) {
+            return;
+        }
+        if (seq == nextSeq) {
+            checkpointed();
+            return;
+        }
+        tailSeq = seq;
+        tailPos = position >= regionBlocks ? 0 : position;
+        long h = head >= regionBlocks ? 0 : head;
+        long distance = (h - tailPos + regionBlocks) % regionBlocks; // blocks skipped at a wrap lie in between too
+        used = distance == 0 ? regionBlocks : distance;
+    }
+
     public long epoch() {
         return epoch;
     }

@@ -310,6 +310,20 @@ public final class MetadataStore implements NodeStore {
     }
 
     /**
+     * The images of {@code home} (an earlier {@link #journaledImages()}) are home and durable:
+     * each one still journaled becomes a clean cache entry; a block journaled again since, or
+     * freed since, keeps its newer state.
+     */
+    public void checkpointed(Map<Long, byte[]> home) {
+        for (Map.Entry<Long, byte[]> e : home.entrySet()) {
+            if (journaled.get(e.getKey()) == e.getValue()) {
+                journaled.remove(e.getKey());
+                clean.put(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    /**
      * Adds images replayed from the journal that were not written home (a read-only mount):
      * they are served from memory from now on and never written.
      */

@@ -34,6 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,9 +63,16 @@ import org.slf4j.LoggerFactory;
  * transactions reach the journal in sequence order, each completely before the next; a
  * checkpoint (which takes {@code journalIo}) never writes home, or makes freed blocks
  * allocatable, before every sealed transaction is durable in the journal; and {@link #sync}
- * returns only after every transaction sealed before it is durable. Data written before an
- * operation (writeback's IO completes before its UNWRITTEN→WRITTEN operation) is flushed by
- * the same flush that makes the commit record durable or an earlier one.
+ * returns only after every transaction sealed before it is durable. Writeback flushes its
+ * data before the operation that marks it WRITTEN, so data is durable before any commit
+ * record that depends on it.
+ *
+ * <p>The checkpoints made when the journal fills up and by the periodic committer also write
+ * outside the lock ({@code checkpointOutsideLock}): a snapshot of the journaled images and the
+ * journal head is taken under the lock, the images and superblocks are written holding only
+ * {@code journalIo}, and afterwards only what the snapshot covered becomes clean, journal
+ * space, and allocatable. The other checkpoints (the next transaction does not fit, ENOSPC,
+ * freed blocks crowding the allocator, close) run under the lock as before.
  *
  * <h2>Why freed blocks wait for the checkpoint</h2>
  * The allocator hands a freed block out again only once its transaction is "durable", and the
@@ -595,16 +603,72 @@ public final class MountedVolume implements Volume {
         }
     }
 
-    /** A checkpoint when the journal is three quarters full; takes the exclusive lock (again, if held). */
+    /** A checkpoint when the journal is three quarters full. */
     private void checkpointIfJournalFull() {
+        checkpointOutsideLock(() -> journal.usedBlocks() > journal.regionBlocks() / 4 * 3);
+    }
+
+    /**
+     * A checkpoint, if {@code due} (asked under the exclusive lock) says one is, whose writes
+     * run after the exclusive lock is released. Under the lock it waits for every sealed
+     * transaction to be written and takes a snapshot of the journaled images, roots and journal
+     * head; outside it, holding {@link #journalIo} (so no later transaction is written and no
+     * other checkpoint runs meanwhile), it writes the images home and the superblocks; then,
+     * under the lock again, only what the snapshot covered becomes clean, journal space, and
+     * allocatable. Operations go on meanwhile; one that must commit waits for the checkpoint.
+     * Runs the whole checkpoint under the lock when the caller already holds it.
+     */
+    private void checkpointOutsideLock(BooleanSupplier due) {
+        if (lock.isWriteLockedByCurrentThread()) {
+            if (due.getAsBoolean()) {
+                checkpoint(false);
+            }
+            return;
+        }
+        Home home;
         lock.writeLock().lock();
         try {
-            if (!closed && journal.usedBlocks() > journal.regionBlocks() / 4 * 3) {
-                checkpoint(false);
+            if (closed || journal == null || readOnlyReason != null || !due.getAsBoolean()) {
+                return;
+            }
+            journalIo.lock(); // every sealed transaction is in the journal before anything goes home
+            home = new Home(store.journaledImages(), superblock.withRoots(store.committedRoots())
+                    .withJournal(journal.epoch(), journal.nextSeq(), journal.headPosition()).withClean(false),
+                    journal.nextSeq(), journal.headPosition(), lastCommittedSeq);
+        } finally {
+            lock.writeLock().unlock();
+        }
+        try {
+            if (readOnlyReason != null) {
+                return;
+            }
+            writeHome(home.images());
+            writeSuperblocks(home.superblock());
+        } catch (FsException e) {
+            fail(e.getMessage());
+            return;
+        } finally {
+            journalIo.unlock();
+        }
+        lock.writeLock().lock();
+        try {
+            // a checkpoint made meanwhile under the lock (sync, close, ENOSPC) covers this one
+            if (readOnlyReason == null && home.seq() > journal.tailSeq()) {
+                superblock = home.superblock();
+                journal.checkpointedTo(home.seq(), home.position());
+                store.checkpointed(home.images());
+                checkpoints.increment();
+                if (home.lastSeq() >= 0) {
+                    freeSpace.transactionDurable(home.lastSeq());
+                }
             }
         } finally {
             lock.writeLock().unlock();
         }
+    }
+
+    /** What a checkpoint outside the lock writes, and where the journal tail moves once it is home. */
+    private record Home(SortedMap<Long, byte[]> images, Superblock superblock, long seq, long position, long lastSeq) {
     }
 
     /**
@@ -682,7 +746,7 @@ public final class MountedVolume implements Volume {
         }
     }
 
-    /** Seals under the lock and writes outside it; then a checkpoint if freed blocks wait for one. */
+    /** Seals under the lock and writes outside it; then a checkpoint, also outside it, if freed blocks wait for one. */
     private void periodicCommit() {
         if (closed || readOnlyReason != null) {
             return;
@@ -699,14 +763,7 @@ public final class MountedVolume implements Volume {
                 lock.writeLock().unlock();
             }
             sealed.write();
-            lock.writeLock().lock();
-            try {
-                if (!closed && freeSpace.busyBlocks() > 0) {
-                    checkpoint(false); // freed blocks wait at most one interval to become allocatable
-                }
-            } finally {
-                lock.writeLock().unlock();
-            }
+            checkpointOutsideLock(() -> freeSpace.busyBlocks() > 0); // freed blocks wait at most one interval
         } catch (RuntimeException e) {
             LOG.error("{}: periodic commit failed: {}", device.describe(), e.getMessage());
         }

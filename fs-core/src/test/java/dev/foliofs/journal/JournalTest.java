@@ -62,6 +62,31 @@ class JournalTest {
     }
 
     @Test
+    void aCheckpointOfTheFirstTransactionsKeepsTheLaterOnesAndTheirSpaceAcrossTheWrap() throws Exception {
+        Journal journal = new Journal(device, geometry, 77, 1, 0);
+        for (int t = 0; t < 4; t++) {
+            journal.append(roots(t), images(100 + t, 10, t)); // 12 blocks each: 0..48 of 64
+        }
+        journal.checkpointed();
+        journal.append(roots(4), images(104, 10, 4)); // 48..60
+        long seq = journal.nextSeq();
+        long position = journal.headPosition();
+        journal.append(roots(5), images(105, 10, 5)); // wraps: 0..12, the 4 blocks at the end skipped
+        journal.append(roots(6), images(106, 10, 6)); // 12..24
+        journal.checkpointedTo(seq, position); // the transaction at 48 is home; the two after it stay
+        assertThat(journal.tailSeq()).isEqualTo(seq);
+        assertThat(journal.tailPos()).isEqualTo(60);
+        assertThat(journal.usedBlocks()).isEqualTo(4 + 12 + 12);
+        assertThat(journal.fits(31)).isTrue(); // 24..60 is free again: 36 blocks
+        assertThat(journal.fits(35)).isFalse();
+
+        Journal.Recovery recovery = Journal.scan(device, superblock(77, seq, position));
+        assertThat(recovery.transactions()).extracting(JournalTransaction::seq).containsExactly(6L, 7L);
+        journal.checkpointedTo(seq - 1, 48); // an older checkpoint than the tail changes nothing
+        assertThat(journal.usedBlocks()).isEqualTo(4 + 12 + 12);
+    }
+
+    @Test
     void recordsOfAnotherEpochAreStale() throws Exception {
         Journal journal = new Journal(device, geometry, 5, 1, 0);
         journal.append(roots(1), images(100, 3, 1));

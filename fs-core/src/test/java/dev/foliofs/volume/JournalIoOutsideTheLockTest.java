@@ -20,14 +20,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
- * A commit's journal write and flush run after the volume's exclusive lock is released: other
- * operations go on meanwhile, and yet sync, checkpoints and the order of the journal are as
- * if the write had happened under the lock. The commit is held inside its journal write by
- * {@link GatedDevice}; bounded waits only turn a hang into a failure, they order nothing.
+ * A commit's journal write and flush, and a checkpoint's home and superblock writes, run after
+ * the volume's exclusive lock is released: other operations go on meanwhile, and yet sync,
+ * checkpoints and the order of the journal are as if the writes had happened under the lock.
+ * The writer is held inside a write by {@link GatedDevice}; bounded waits only turn a hang
+ * into a failure, they order nothing.
  */
-class CommitOutsideTheLockTest {
+class JournalIoOutsideTheLockTest {
     private static final int BIG = 2000; // enough keys to touch more than MAX_TX blocks
     private static final int MAX_TX = 8;
+    private static final int BATCH = 300;
 
     @Test
     void anOperationRunsWhileTheLastOneIsCommitWritingAndSyncWaitsForThatWrite() throws Exception {
@@ -35,7 +37,7 @@ class CommitOutsideTheLockTest {
         FaultInjectingDevice faults = FaultInjectingDevice.keepingHistory(disk.reopen());
         GatedDevice dev = new GatedDevice(faults);
         MountedVolume v = MountedVolume.open(dev, Volumes.options().withMaxTransactionBlocks(MAX_TX));
-        dev.journal(v.geometry().journalStart() * v.blockSize(),
+        dev.gate(v.geometry().journalStart() * v.blockSize(),
                 (v.geometry().journalStart() + v.geometry().journalBlocks()) * v.blockSize());
 
         dev.hold.set(true);
@@ -99,30 +101,112 @@ class CommitOutsideTheLockTest {
         }
     }
 
+    @Test
+    void anOperationRunsWhileACheckpointWritesHome() throws Exception {
+        MemoryBlockDevice disk = Volumes.formatted(8 << 20, 64); // a small journal: checkpoints come soon
+        FaultInjectingDevice faults = FaultInjectingDevice.keepingHistory(disk.reopen());
+        GatedDevice dev = new GatedDevice(faults);
+        MountedVolume v = MountedVolume.open(dev, Volumes.options().withMaxTransactionBlocks(MAX_TX));
+        long journalEnd = (v.geometry().journalStart() + v.geometry().journalBlocks()) * v.blockSize();
+        dev.gate(journalEnd, journalEnd + v.blockSize() * 64L); // the first home write of the metadata written so far
+
+        dev.hold.set(true);
+        int[] batches = {0};
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            while (dev.arrived.getCount() > 0 && batches[0] < 100) {
+                int b = batches[0];
+                v.update(() -> {
+                    for (int i = 0; i < BATCH; i++) {
+                        v.inodes().put(key(b * BATCH + i), value(b, 40));
+                    }
+                    return null;
+                });
+                batches[0]++;
+            }
+        });
+        dev.arrived.await(60, TimeUnit.SECONDS);
+        assertThat(dev.arrived.getCount()).as("a checkpoint reached its first home write").isZero();
+
+        CompletableFuture.runAsync(() -> v.update(() -> {
+            v.dirents().put(key(1), value(1, 50));
+            return null;
+        })).get(60, TimeUnit.SECONDS);
+        assertThat(v.read(() -> v.dirents().get(key(1)))).isEqualTo(value(1, 50));
+        assertThat(writer).isNotDone();
+        // an operation that must commit waits for the checkpoint's writes; its transaction is
+        // then sealed before the checkpoint's bookkeeping, which must keep it in the journal
+        Thread[] committer = new Thread[1];
+        CompletableFuture<Void> commits = CompletableFuture.runAsync(() -> {
+            committer[0] = Thread.currentThread();
+            v.update(() -> {
+                for (int i = 0; i < BATCH; i++) {
+                    v.xattrs().put(key(i), value(i, 40));
+                }
+                return null;
+            });
+        });
+        while (!commits.isDone() && (committer[0] == null || committer[0].getState() != Thread.State.WAITING)) {
+            Thread.onSpinWait();
+        }
+        dev.release.countDown();
+        writer.get(60, TimeUnit.SECONDS);
+        commits.get(60, TimeUnit.SECONDS);
+        v.close();
+
+        // every crash point: whole batches in order, and a clean fsck; after the close, everything
+        for (long n = 0; n <= faults.writeCount(); n++) {
+            for (CrashPolicy policy : List.of(CrashPolicy.dropAll(), CrashPolicy.keepAll(), CrashPolicy.tearLast(1))) {
+                MemoryBlockDevice state = faults.stateAfterWrite(n, policy);
+                String where = "crash after write " + n + " of " + faults.writeCount();
+                try (MountedVolume w = Volumes.open(state.reopen())) {
+                    boolean missing = false;
+                    for (int b = 0; b < batches[0]; b++) {
+                        boolean first = w.inodes().get(key(b * BATCH)) != null;
+                        for (int i = 0; i < BATCH; i++) {
+                            assertThat(w.inodes().get(key(b * BATCH + i)) != null).as(where + ": batch " + b + " whole").isEqualTo(first);
+                        }
+                        assertThat(!first || !missing).as(where + ": batch " + b + " after a missing one").isTrue();
+                        missing |= !first;
+                    }
+                    boolean third = w.xattrs().get(key(0)) != null;
+                    for (int i = 0; i < BATCH; i++) {
+                        assertThat(w.xattrs().get(key(i)) != null).as(where + ": the committing operation whole").isEqualTo(third);
+                    }
+                    if (n == faults.writeCount()) {
+                        assertThat(missing || !third).as(where).isFalse();
+                        assertThat(w.dirents().get(key(1))).as(where).isEqualTo(value(1, 50));
+                    }
+                }
+                FsckReport report = new Fsck(false, line -> { }, List.of()).run(state.reopen());
+                assertThat(report.problems()).as(where).isEmpty();
+            }
+        }
+    }
+
     /**
-     * Holds the first journal write made while {@link #hold} is set until {@link #release};
-     * everything else passes straight through.
+     * Holds the first write into the gated range made while {@link #hold} is set until
+     * {@link #release}; everything else passes straight through.
      */
     private static final class GatedDevice implements BlockDevice {
         final AtomicBoolean hold = new AtomicBoolean();
         final CountDownLatch arrived = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
         private final BlockDevice inner;
-        private volatile long journalStart = -1;
-        private volatile long journalEnd = -1;
+        private volatile long from = -1;
+        private volatile long to = -1;
 
         GatedDevice(BlockDevice inner) {
             this.inner = inner;
         }
 
-        void journal(long start, long end) {
-            journalStart = start;
-            journalEnd = end;
+        void gate(long from, long to) {
+            this.from = from;
+            this.to = to;
         }
 
         @Override
         public void write(long offset, ByteBuffer src) throws IOException {
-            if (offset >= journalStart && offset < journalEnd && hold.compareAndSet(true, false)) {
+            if (offset >= from && offset < to && hold.compareAndSet(true, false)) {
                 arrived.countDown();
                 try {
                     if (!release.await(60, TimeUnit.SECONDS)) {
