@@ -374,7 +374,7 @@ public final class MountedVolume implements Volume {
         if (lock.getReadHoldCount() > 0) {
             throw new IllegalStateException("Volume.update called inside Volume.read");
         }
-        Sealed sealed = null;
+        PendingCommit pending = null;
         lock.writeLock().lock();
         try {
             checkWritable();
@@ -391,12 +391,12 @@ public final class MountedVolume implements Volume {
                 checkWritable();
                 result = runOperation(operation);
             }
-            sealed = afterOperation();
+            pending = afterOperation();
             return result;
         } finally {
             lock.writeLock().unlock();
-            if (sealed != null) {
-                sealed.write(); // the journal IO of a size-triggered commit, outside the lock
+            if (pending != null) {
+                pending.write(); // the journal IO of a size-triggered commit, outside the lock
             }
         }
     }
@@ -428,7 +428,7 @@ public final class MountedVolume implements Volume {
      * operation itself succeeded (in memory), so it is not reported to this caller but to the
      * next update or sync.
      */
-    private Sealed afterOperation() {
+    private PendingCommit afterOperation() {
         try {
             long busy = freeSpace.busyBlocks();
             if (busy > 0 && busy >= freeSpace.availableBlocks() / 2) {
@@ -465,15 +465,15 @@ public final class MountedVolume implements Volume {
         if (journal == null) {
             return; // opened read-only: nothing to make durable
         }
-        Sealed sealed;
+        PendingCommit pending;
         lock.writeLock().lock();
         try {
             failIfBroken();
-            sealed = seal();
+            pending = seal();
         } finally {
             lock.writeLock().unlock();
         }
-        sealed.write();
+        pending.write();
         failIfBroken();
         try {
             device.flush(); // data written without a metadata change since the last commit
@@ -527,18 +527,19 @@ public final class MountedVolume implements Volume {
     /**
      * Seals the running transaction and reserves its journal space (exclusive lock held,
      * between operations; a checkpoint first if it does not fit). Returns holding
-     * {@link #journalIo}, which the returned {@link Sealed#write} releases: the caller must call
-     * it, with or without the exclusive lock. When there is nothing to commit (or the volume is
-     * read-only) the write only waits for earlier transactions and releases the lock.
+     * {@link #journalIo}, which the returned {@link PendingCommit#write} releases: the caller
+     * must call it, with or without the exclusive lock. When there is nothing to commit (or the
+     * volume is read-only) there is nothing to write, and holding the lock until then only
+     * makes the caller wait for the transactions sealed earlier.
      */
-    private Sealed seal() {
+    private PendingCommit seal() {
         if (journal == null) {
-            return new Sealed(null, false);
+            return new PendingCommit(null, false);
         }
         journalIo.lock();
         try {
             if (readOnlyReason != null || !store.hasRunningChanges()) {
-                return new Sealed(null, true);
+                return new PendingCommit(null, true);
             }
             int n = store.runningBlocks();
             if (n > journal.maxImages()) {
@@ -556,7 +557,7 @@ public final class MountedVolume implements Volume {
             journalBytes.increment((double) journal.blocksFor(sealed.images().size()) * blockSize());
             lastCommittedSeq = seq;
             freeSpace.transactionCommitted(seq); // its freed blocks become allocatable at a checkpoint, after the write
-            return new Sealed(reservation, true);
+            return new PendingCommit(reservation, true);
         } catch (RuntimeException | Error e) {
             journalIo.unlock();
             throw e;
@@ -567,11 +568,11 @@ public final class MountedVolume implements Volume {
      * A sealed transaction waiting for its journal write, with {@link #journalIo} held by the
      * thread that sealed it.
      */
-    private final class Sealed {
+    private final class PendingCommit {
         private final Journal.Reservation reservation;
         private final boolean holdsJournalIo;
 
-        Sealed(Journal.Reservation reservation, boolean holdsJournalIo) {
+        PendingCommit(Journal.Reservation reservation, boolean holdsJournalIo) {
             this.reservation = reservation;
             this.holdsJournalIo = holdsJournalIo;
         }
@@ -631,10 +632,11 @@ public final class MountedVolume implements Volume {
             if (closed || journal == null || readOnlyReason != null || !due.getAsBoolean()) {
                 return;
             }
-            journalIo.lock(); // every sealed transaction is in the journal before anything goes home
+            // nothing is sealed while the lock is held, so the snapshot may come before the wait
             home = new Home(store.journaledImages(), superblock.withRoots(store.committedRoots())
                     .withJournal(journal.epoch(), journal.nextSeq(), journal.headPosition()).withClean(false),
                     journal.nextSeq(), journal.headPosition(), lastCommittedSeq);
+            journalIo.lock(); // every sealed transaction is in the journal before anything goes home
         } finally {
             lock.writeLock().unlock();
         }
@@ -752,17 +754,17 @@ public final class MountedVolume implements Volume {
             return;
         }
         try {
-            Sealed sealed;
+            PendingCommit pending;
             lock.writeLock().lock();
             try {
                 if (closed) {
                     return;
                 }
-                sealed = seal();
+                pending = seal();
             } finally {
                 lock.writeLock().unlock();
             }
-            sealed.write();
+            pending.write();
             checkpointOutsideLock(() -> freeSpace.busyBlocks() > 0); // freed blocks wait at most one interval
         } catch (RuntimeException e) {
             LOG.error("{}: periodic commit failed: {}", device.describe(), e.getMessage());
