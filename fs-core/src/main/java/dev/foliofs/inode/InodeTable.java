@@ -211,6 +211,11 @@ public final class InodeTable {
         return i;
     }
 
+    /** The in-core inode {@code ino} if it is in memory, else null; never reads the tree. */
+    public Inode cached(long ino) {
+        return cache.get(ino);
+    }
+
     /** The in-core inode {@code ino}, or null when it does not exist. */
     public Inode find(long ino) {
         Inode i = cache.get(ino);

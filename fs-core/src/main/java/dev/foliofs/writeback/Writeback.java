@@ -59,6 +59,7 @@ public final class Writeback implements AutoCloseable {
     private final PageCache cache;
     private final ExtentMappingOps ops;
     private final WritebackOptions options;
+    private final InodeMetadata metadata;
     private final int blockSize;
     private final Map<Long, InodeDirty> inodes = new ConcurrentHashMap<>();
     private final AtomicLong dirtyBytes = new AtomicLong();
@@ -88,10 +89,20 @@ public final class Writeback implements AutoCloseable {
 
     public Writeback(Volume volume, PageCache cache, ExtentMappingOps ops, WritebackOptions options,
                      MeterRegistry registry) {
+        this(volume, cache, ops, options, InodeMetadata.NONE, registry);
+    }
+
+    /**
+     * A writeback that also journals each written inode's deferred {@code metadata}: with
+     * the extent conversion of its pass, or after a pass that wrote data but converted nothing.
+     */
+    public Writeback(Volume volume, PageCache cache, ExtentMappingOps ops, WritebackOptions options,
+                     InodeMetadata metadata, MeterRegistry registry) {
         this.volume = volume;
         this.cache = cache;
         this.ops = ops;
         this.options = options;
+        this.metadata = metadata;
         this.blockSize = volume.blockSize();
         this.staleRetries = Counter.builder("foliofs.iomap.stale.retries").tag("path", "writeback").register(registry);
         this.bytesWritten = Counter.builder("foliofs.writeback.bytes").baseUnit("bytes").register(registry);
@@ -320,7 +331,28 @@ public final class Writeback implements AutoCloseable {
 
     private long pass(long ino, long from, long to) {
         WritebackContext wpc = new WritebackContext(ops, ino, staleRetries);
-        Batch batch = new Batch();
+        long written = passBatches(ino, from, to, wpc, new Batch());
+        if (written > 0 && metadata.pending(ino)) {
+            journalMetadata(ino);
+        }
+        return written;
+    }
+
+    /** Deferred metadata a pass left unjournaled (it converted nothing): one small transaction. */
+    private void journalMetadata(long ino) {
+        try {
+            volume.update(() -> {
+                metadata.journal(ino);
+                return null;
+            });
+        } catch (FsException e) {
+            // the metadata stays deferred in memory: the next transaction of the inode carries it
+            LOG.debug("journaling deferred metadata of inode {}: {}", ino, e.getMessage());
+        }
+    }
+
+    private long passBatches(long ino, long from, long to, WritebackContext wpc, Batch first) {
+        Batch batch = first;
         long written = 0;
         long cursor = from;
         try {
@@ -435,7 +467,7 @@ public final class Writeback implements AutoCloseable {
                 // the data must be durable before the extent map says it is there: otherwise a
                 // crash after the conversion commits would show old device contents
                 volume.device().flush();
-                long cookie = ops.convertWritten(ino, batch.unwritten, wpc.cookie());
+                long cookie = ops.convertWritten(ino, batch.unwritten, wpc.cookie(), () -> metadata.journal(ino));
                 wpc.completed(cookie);
                 conversions.increment(batch.unwritten.size());
             }

@@ -6,10 +6,14 @@ import static dev.foliofs.vfs.FsFixture.BOB;
 import static dev.foliofs.vfs.FsFixture.ROOT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.foliofs.cache.CachedFileData;
 import dev.foliofs.core.Errno;
+import dev.foliofs.data.DirectFileData;
 import dev.foliofs.data.FileData;
 import dev.foliofs.inode.InodeRecord;
 import dev.foliofs.inode.InodeTable;
+import dev.foliofs.volume.testing.InMemoryVolume;
+import dev.foliofs.writeback.Writeback;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -66,17 +70,28 @@ class DeferredTimesTest {
     }
 
     @Test
-    void fsyncJournalsTheTimesAndFdatasyncDoesNot() {
+    void fsyncJournalsTheTimes() {
         long ino = file(ROOT, ROOT_INO);
-        long before = stored(ino).mtimeNs();
         try (var h = f.fs.open(ROOT, ino, 2)) {
             f.clock.advance(1000);
             write(h, 0, 4);
-            h.fsync(true);
-            assertThat(stored(ino).mtimeNs()).as("fdatasync needs no timestamps").isEqualTo(before);
             h.fsync(false);
             assertThat(stored(ino).mtimeNs()).isEqualTo(f.clock.nanos());
             assertThat(stored(ino).ctimeNs()).isEqualTo(f.clock.nanos());
+        }
+    }
+
+    @Test
+    void fsyncJournalsTheTimesWhateverTheDataPath() {
+        FsFixture direct = new FsFixture(InMemoryVolume.create(), DirectFileData::new);
+        long ino = direct.file(ROOT, ROOT_INO, "f", "0123456789");
+        try (var h = direct.fs.open(ROOT, ino, 2)) {
+            direct.clock.advance(1000);
+            write(h, 0, 4);
+            assertThat(direct.fs.inodeTable().get(ino).timesUnjournaled()).isTrue();
+            h.fsync(false);
+            InodeRecord r = direct.volume.read(() -> InodeRecord.decode(ino, direct.volume.inodes().get(InodeTable.key(ino))));
+            assertThat(r.mtimeNs()).isEqualTo(direct.clock.nanos());
         }
     }
 
@@ -111,6 +126,26 @@ class DeferredTimesTest {
         Attr after = f.fs.getattr(ino);
         assertThat(after.mtimeNs()).isEqualTo(synced);
         assertThat(after.ctimeNs()).isEqualTo(synced);
+    }
+
+    @Test
+    void writebackJournalsTheTimesWithTheDataItWrites() {
+        long ino = file(ROOT, ROOT_INO);
+        f.fs.setattr(ROOT, ino, SetAttr.size(1 << 20));
+        Writeback writeback = ((CachedFileData) f.fs.fileData()).writeback();
+        try (var h = f.fs.open(ROOT, ino, 2)) {
+            writeback.writeback(ino, 0, Long.MAX_VALUE);
+            f.clock.advance(1000);
+            write(h, 512 << 10, 4096); // into a hole: writeback allocates and converts it
+            assertThat(stored(ino).mtimeNs()).isLessThan(f.clock.nanos());
+            writeback.writeback(ino, 0, Long.MAX_VALUE);
+            assertThat(stored(ino).mtimeNs()).as("with the conversion").isEqualTo(f.clock.nanos());
+            f.clock.advance(1000);
+            write(h, 512 << 10, 4096); // over written blocks: no conversion
+            writeback.writeback(ino, 0, Long.MAX_VALUE);
+            assertThat(stored(ino).mtimeNs()).as("after the pass").isEqualTo(f.clock.nanos());
+            assertThat(f.fs.inodeTable().get(ino).timesUnjournaled()).isFalse();
+        }
     }
 
     @Test
