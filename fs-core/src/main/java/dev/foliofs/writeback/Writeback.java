@@ -11,7 +11,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import dev.foliofs.device.DirectBlockDevice;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +56,8 @@ public final class Writeback implements AutoCloseable {
     public static final String COMPLETE = "writeback.io-complete";
 
     private static final Logger LOG = LoggerFactory.getLogger(Writeback.class);
+    /** Snapshot buffers are aligned for O_DIRECT devices (4 KiB covers every logical block size). */
+    private static final int SNAPSHOT_ALIGNMENT = 4096;
 
     private final Volume volume;
     private final PageCache cache;
@@ -62,6 +66,8 @@ public final class Writeback implements AutoCloseable {
     private final InodeMetadata metadata;
     private final int blockSize;
     private final Map<Long, InodeDirty> inodes = new ConcurrentHashMap<>();
+    /** Per thread running passes: the folio snapshot buffer (see {@link #snapshot}). */
+    private final ThreadLocal<ByteBuffer> snapshotBuffer = new ThreadLocal<>();
     private final AtomicLong dirtyBytes = new AtomicLong();
     private final ReentrantLock flusherLock = new ReentrantLock();
     private final Condition flusherWake = flusherLock.newCondition();
@@ -368,14 +374,14 @@ public final class Writeback implements AutoCloseable {
                 }
                 f.lock();
                 long bits;
-                byte[] snapshot;
+                ByteBuffer snapshot;
                 try {
                     if (f.evicted() || !f.dirty()) {
                         continue;
                     }
                     bits = f.takeDirty();
                     cache.startWriteback(f);
-                    snapshot = f.data().clone();
+                    snapshot = snapshot(f.data());
                 } finally {
                     f.unlock();
                 }
@@ -401,7 +407,24 @@ public final class Writeback implements AutoCloseable {
         int cleanedBlocks;
     }
 
-    private long writeFolio(WritebackContext wpc, Folio f, long bits, byte[] data, Batch batch) {
+    /**
+     * A copy of a locked folio's bytes for its IO (writers may change the folio once it is
+     * unlocked), in this thread's reusable direct buffer: no allocation per folio, and the
+     * device gets a direct (and block-aligned) buffer, so no further copy or bounce buffer is
+     * needed below. Valid until the thread's next snapshot.
+     */
+    private ByteBuffer snapshot(byte[] data) {
+        ByteBuffer b = snapshotBuffer.get();
+        if (b == null || b.capacity() < data.length) {
+            b = DirectBlockDevice.allocateAligned(Math.max(data.length, 64 << 10), SNAPSHOT_ALIGNMENT);
+            snapshotBuffer.set(b);
+        }
+        b.clear();
+        b.put(data).flip();
+        return b;
+    }
+
+    private long writeFolio(WritebackContext wpc, Folio f, long bits, ByteBuffer data, Batch batch) {
         long written = 0;
         int blocks = f.blocks();
         int i = 0;
@@ -424,7 +447,7 @@ public final class Writeback implements AutoCloseable {
                     switch (m.type()) {
                         case WRITTEN, UNWRITTEN -> {
                             int at = (int) (pos - f.offset());
-                            volume.device().write(m.addressOf(pos), java.nio.ByteBuffer.wrap(data, at, (int) n));
+                            volume.device().write(m.addressOf(pos), data.slice(at, (int) n));
                             if (m.type() == dev.foliofs.iomap.Mapping.Type.UNWRITTEN) {
                                 addRange(batch.unwritten, pos, pos + n);
                             }
