@@ -381,7 +381,7 @@ public final class Writeback implements AutoCloseable {
                     }
                     bits = f.takeDirty();
                     cache.startWriteback(f);
-                    snapshot = snapshot(f.data());
+                    snapshot = snapshot(f, bits);
                 } finally {
                     f.unlock();
                 }
@@ -408,35 +408,44 @@ public final class Writeback implements AutoCloseable {
     }
 
     /**
-     * A copy of a locked folio's bytes for its IO (writers may change the folio once it is
-     * unlocked), in this thread's reusable direct buffer: no allocation per folio, and the
-     * device gets a direct (and block-aligned) buffer, so no further copy or bounce buffer is
-     * needed below. Valid until the thread's next snapshot.
+     * A copy of the blocks {@code bits} of a locked folio for their IO (writers may change the
+     * folio once it is unlocked), at their offsets in the folio, in this thread's reusable
+     * direct buffer: no allocation per folio, only the dirty blocks copied (a random 4 KiB
+     * write dirties one block of a larger folio), and the device gets a direct, block-aligned
+     * buffer, so no further copy or bounce buffer is needed below. Valid until the thread's
+     * next snapshot; the other bytes of the buffer are garbage.
      */
-    private ByteBuffer snapshot(byte[] data) {
+    private ByteBuffer snapshot(Folio f, long bits) {
+        byte[] data = f.data();
         ByteBuffer b = snapshotBuffer.get();
         if (b == null || b.capacity() < data.length) {
             b = DirectBlockDevice.allocateAligned(Math.max(data.length, 64 << 10), SNAPSHOT_ALIGNMENT);
             snapshotBuffer.set(b);
         }
-        b.clear();
-        b.put(data).flip();
+        int blocks = f.blocks();
+        for (int i = nextDirty(bits, 0, blocks); i < blocks; i = nextDirty(bits, runEnd(bits, i, blocks), blocks)) {
+            b.put(i * blockSize, data, i * blockSize, (runEnd(bits, i, blocks) - i) * blockSize);
+        }
         return b;
+    }
+
+    /** The first block at or after {@code i} whose bit is set in {@code bits}, or {@code blocks}. */
+    private static int nextDirty(long bits, int i, int blocks) {
+        long rest = i >= Long.SIZE ? 0 : bits >>> i;
+        return rest == 0 ? blocks : Math.min(blocks, i + Long.numberOfTrailingZeros(rest));
+    }
+
+    /** The end of the run of set bits that starts at block {@code i}. */
+    private static int runEnd(long bits, int i, int blocks) {
+        long rest = ~(bits >>> i);
+        return rest == 0 ? blocks : Math.min(blocks, i + Long.numberOfTrailingZeros(rest));
     }
 
     private long writeFolio(WritebackContext wpc, Folio f, long bits, ByteBuffer data, Batch batch) {
         long written = 0;
         int blocks = f.blocks();
-        int i = 0;
-        while (i < blocks) {
-            if ((bits & (1L << i)) == 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < blocks && (bits & (1L << j)) != 0) {
-                j++;
-            }
+        for (int i = nextDirty(bits, 0, blocks); i < blocks; ) {
+            int j = runEnd(bits, i, blocks);
             long pos = f.offset() + (long) i * blockSize;
             long end = f.offset() + (long) j * blockSize;
             try {
@@ -463,7 +472,7 @@ public final class Writeback implements AutoCloseable {
             } catch (IOException | FsException e) {
                 recordError(f.ino(), e);
             }
-            i = j;
+            i = nextDirty(bits, j, blocks);
         }
         return written;
     }
