@@ -18,6 +18,7 @@ import static dev.foliofs.vfs.Permissions.X_OK;
 import dev.foliofs.core.Errno;
 import dev.foliofs.core.FsException;
 import dev.foliofs.data.DataContext;
+import dev.foliofs.data.DataRequests;
 import dev.foliofs.data.FileData;
 import dev.foliofs.dir.DirectoryEntries;
 import dev.foliofs.extent.ExtentMap;
@@ -965,10 +966,12 @@ public final class FoliofsFileSystem implements FileSystem {
             int n;
             inode.iolock.writeLock().lock();
             try {
-                // times first, as the kernel's file_update_time does: a write that extends
-                // the file then journals them with its size, in one transaction
-                inodes.touchModified(inode, now());
                 long at = (flags & O_APPEND) != 0 ? inode.record().size() : offset;
+                DataRequests.checkWrite(at, src.remaining());
+                // times after the argument checks and before the data, as the kernel's
+                // file_update_time: a write that extends the file then journals them with its
+                // size, in one transaction
+                inodes.touchModified(inode, now());
                 n = data.write(inode, at, src);
             } finally {
                 inode.iolock.writeLock().unlock();

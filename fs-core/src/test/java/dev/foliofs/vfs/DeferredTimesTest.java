@@ -57,6 +57,17 @@ class DeferredTimesTest {
     }
 
     @Test
+    void aWriteRefusedForItsArgumentsChangesNoTimes() {
+        long ino = file(ROOT, ROOT_INO);
+        long before = f.fs.getattr(ino).mtimeNs();
+        try (var h = f.fs.open(ROOT, ino, 2)) {
+            f.clock.advance(1000);
+            FsFixture.assertErrno(Errno.EFBIG, () -> write(h, FileData.MAX_FILE_SIZE, 1));
+            assertThat(f.fs.getattr(ino).mtimeNs()).isEqualTo(before);
+        }
+    }
+
+    @Test
     void anExtendingWriteJournalsItsTimesWithItsSize() {
         long ino = file(ROOT, ROOT_INO);
         try (var h = f.fs.open(ROOT, ino, 2)) {
