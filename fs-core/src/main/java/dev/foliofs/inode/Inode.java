@@ -41,10 +41,12 @@ public final class Inode {
     /**
      * Which namespaces hold at least one extended attribute: a bit per
      * {@code ExtendedAttributes.Namespace} ordinal, or {@link #XATTRS_UNKNOWN} until loaded
-     * from the tree. Written only under the metadata lock (see {@code XattrSummary}).
+     * from the tree. A superset of the truth is allowed (a set bit only sends the question to
+     * the tree), a missing bit never. Written only under the metadata lock (see
+     * {@code FoliofsFileSystem.findxattr}).
      */
     private volatile int xattrNamespaces = XATTRS_UNKNOWN;
-    /** {@link #xattrNamespaces} before it has been loaded, and after any change of the attributes. */
+    /** {@link #xattrNamespaces} before it has been loaded, and after an attribute was removed. */
     public static final int XATTRS_UNKNOWN = -1;
 
     Inode(long ino, InodeRecord record) {
@@ -97,7 +99,7 @@ public final class Inode {
         return xattrNamespaces;
     }
 
-    /** Sets the summary; the caller holds the metadata lock (shared to load it, exclusive to forget it). */
+    /** Sets the summary; the caller holds the metadata lock (shared to load it, exclusive to change it). */
     public void xattrNamespaces(int bits) {
         xattrNamespaces = bits;
     }
