@@ -131,21 +131,12 @@ public final class CachedFileData implements FileData {
         return written;
     }
 
-    /** Writeback journals an inode's deferred times with the data it writes. */
+    /** Writeback journals an inode's deferred times with the extents it converts. */
     private static InodeMetadata deferredTimes(InodeTable inodes) {
-        return new InodeMetadata() {
-            @Override
-            public boolean pending(long ino) {
-                Inode inode = inodes.cached(ino);
-                return inode != null && inode.timesUnjournaled();
-            }
-
-            @Override
-            public void journal(long ino) {
-                Inode inode = inodes.cached(ino);
-                if (inode != null) {
-                    inodes.writeTimes(inode);
-                }
+        return ino -> {
+            Inode inode = inodes.cached(ino);
+            if (inode != null) {
+                inodes.writeTimes(inode);
             }
         };
     }

@@ -98,10 +98,7 @@ public final class Writeback implements AutoCloseable {
         this(volume, cache, ops, options, InodeMetadata.NONE, registry);
     }
 
-    /**
-     * A writeback that also journals each written inode's deferred {@code metadata}: with
-     * the extent conversion of its pass, or after a pass that wrote data but converted nothing.
-     */
+    /** A writeback that also journals an inode's deferred {@code metadata} with the extents it converts. */
     public Writeback(Volume volume, PageCache cache, ExtentMappingOps ops, WritebackOptions options,
                      InodeMetadata metadata, MeterRegistry registry) {
         this.volume = volume;
@@ -336,25 +333,7 @@ public final class Writeback implements AutoCloseable {
     }
 
     private long pass(long ino, long from, long to) {
-        WritebackContext wpc = new WritebackContext(ops, ino, staleRetries);
-        long written = passBatches(ino, from, to, wpc, new Batch());
-        if (written > 0 && metadata.pending(ino)) {
-            journalMetadata(ino);
-        }
-        return written;
-    }
-
-    /** Deferred metadata a pass left unjournaled (it converted nothing): one small transaction. */
-    private void journalMetadata(long ino) {
-        try {
-            volume.update(() -> {
-                metadata.journal(ino);
-                return null;
-            });
-        } catch (FsException e) {
-            // the metadata stays deferred in memory: the next transaction of the inode carries it
-            LOG.debug("journaling deferred metadata of inode {}: {}", ino, e.getMessage());
-        }
+        return passBatches(ino, from, to, new WritebackContext(ops, ino, staleRetries), new Batch());
     }
 
     private long passBatches(long ino, long from, long to, WritebackContext wpc, Batch first) {
