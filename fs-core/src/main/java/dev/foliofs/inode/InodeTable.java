@@ -43,9 +43,11 @@ import java.util.function.UnaryOperator;
  * sees them at once) and marks them unjournaled. Every {@link #write} of the record carries
  * them (it writes the whole in-core record, whose times already include every touch: touches
  * take the shared metadata lock, so none lands between a transaction's read of the record and
- * its write), and {@link #writeTimes} writes them on purpose: fsync, close, sync and unmount.
- * A rolled-back operation gives the in-core record its unjournaled times back. After a power
- * cut, times fall back at most to the last transaction that wrote the record.
+ * its write), and {@link #writeTimes} writes them on purpose: writeback with an extent
+ * conversion, fsync, close, sync and unmount. A rolled-back operation bracketed by
+ * {@link #beginOperation} gives the in-core record its unjournaled times back (an unbracketed
+ * update that fails after writing the record leaves them in memory but no longer marked). After
+ * a power cut, times fall back at most to the last transaction that wrote the record.
  */
 public final class InodeTable {
     public static final long ROOT_INO = 1;

@@ -4,6 +4,7 @@ import dev.foliofs.cache.Folio;
 import dev.foliofs.cache.PageCache;
 import dev.foliofs.core.Errno;
 import dev.foliofs.core.FsException;
+import dev.foliofs.device.DirectBlockDevice;
 import dev.foliofs.inject.InjectionPoints;
 import dev.foliofs.iomap.ExtentMappingOps;
 import dev.foliofs.volume.Volume;
@@ -11,7 +12,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import dev.foliofs.device.DirectBlockDevice;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -333,11 +333,8 @@ public final class Writeback implements AutoCloseable {
     }
 
     private long pass(long ino, long from, long to) {
-        return passBatches(ino, from, to, new WritebackContext(ops, ino, staleRetries), new Batch());
-    }
-
-    private long passBatches(long ino, long from, long to, WritebackContext wpc, Batch first) {
-        Batch batch = first;
+        WritebackContext wpc = new WritebackContext(ops, ino, staleRetries);
+        Batch batch = new Batch();
         long written = 0;
         long cursor = from;
         try {
