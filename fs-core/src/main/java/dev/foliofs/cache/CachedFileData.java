@@ -11,6 +11,7 @@ import dev.foliofs.iomap.BufferedIo;
 import dev.foliofs.iomap.ExtentMappingOps;
 import dev.foliofs.iomap.SpaceReservation;
 import dev.foliofs.volume.Volume;
+import dev.foliofs.writeback.InodeMetadata;
 import dev.foliofs.writeback.Writeback;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -61,7 +62,8 @@ public final class CachedFileData implements FileData {
         this.reservation = new SpaceReservation(volume, context.registry());
         this.ops = new ExtentMappingOps(volume, context.extents(), reservation, context.registry());
         this.cache = new PageCache(options.cacheSize(), blockSize, options.maxFolio(), context.registry());
-        this.writeback = new Writeback(volume, cache, ops, options.writeback(), context.registry());
+        this.writeback = new Writeback(volume, cache, ops, options.writeback(), deferredTimes(inodes),
+                context.registry());
         this.io = new BufferedIo(volume, cache, ops, writeback, context.registry());
     }
 
@@ -127,6 +129,16 @@ public final class CachedFileData implements FileData {
             }
         }
         return written;
+    }
+
+    /** Writeback journals an inode's deferred times with the extents it converts. */
+    private static InodeMetadata deferredTimes(InodeTable inodes) {
+        return ino -> {
+            Inode inode = inodes.cached(ino);
+            if (inode != null) {
+                inodes.writeTimes(inode);
+            }
+        };
     }
 
     /** Reserves a DELALLOC tail past a file's new EOF for a file growing at its end. */

@@ -9,8 +9,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
@@ -35,6 +36,18 @@ import java.util.function.UnaryOperator;
  * <p>Every change runs inside {@code Volume.update}. Because a failed update rolls the trees
  * back, callers bracket operations with {@link #beginOperation}/{@link #endOperation}: on
  * failure, every in-core record changed during the operation is reloaded from the tree.
+ *
+ * <h2>Deferred timestamps</h2>
+ * A data write changes mtime and ctime; journaling that per write would cost a metadata
+ * transaction per write. {@link #touchModified} sets them in the in-core record only (stat
+ * sees them at once) and marks them unjournaled. Every {@link #write} of the record carries
+ * them (it writes the whole in-core record, whose times already include every touch: touches
+ * take the shared metadata lock, so none lands between a transaction's read of the record and
+ * its write), and {@link #writeTimes} writes them on purpose: writeback with an extent
+ * conversion, fsync, close, sync and unmount. A rolled-back operation bracketed by
+ * {@link #beginOperation} gives the in-core record its unjournaled times back (an unbracketed
+ * update that fails after writing the record leaves them in memory but no longer marked). After
+ * a power cut, times fall back at most to the last transaction that wrote the record.
  */
 public final class InodeTable {
     public static final long ROOT_INO = 1;
@@ -47,9 +60,17 @@ public final class InodeTable {
     private final Counter orphansFreed;
     private volatile long inodeCount;
 
+    /** Inodes whose in-core times are newer than the tree's (flushed by sync and unmount). */
+    private final Set<Inode> unjournaledTimes = ConcurrentHashMap.newKeySet();
+
     private static final class Operation {
         int depth;
-        final Set<Inode> touched = new LinkedHashSet<>();
+        /** Inodes changed by the operation, with their state before its first change. */
+        final Map<Inode, Before> touched = new LinkedHashMap<>();
+    }
+
+    /** An inode before an operation changed it: what a rollback needs to restore unjournaled times. */
+    private record Before(InodeRecord record, boolean timesUnjournaled, long touches) {
     }
 
     /** Opens the table of a formatted filesystem; ENODEV-like EINVAL if there is no namespace record. */
@@ -129,13 +150,15 @@ public final class InodeTable {
         operation.remove();
         if (!committed) {
             volume.read(() -> {
-                for (Inode inode : op.touched) {
+                for (Map.Entry<Inode, Before> e : op.touched.entrySet()) {
+                    Inode inode = e.getKey();
                     byte[] v = tree.get(key(inode.ino()));
                     if (v == null) {
                         cache.remove(inode.ino(), inode);
                         inode.markFreed();
+                        unjournaledTimes.remove(inode);
                     } else {
-                        inode.record(InodeRecord.decode(inode.ino(), v));
+                        reload(inode, InodeRecord.decode(inode.ino(), v), e.getValue());
                         inode.unfree();
                         cache.putIfAbsent(inode.ino(), inode);
                     }
@@ -146,10 +169,36 @@ public final class InodeTable {
         }
     }
 
+    /**
+     * A rolled-back operation's inode gets the tree's record, with the unjournaled times it had
+     * before the operation, or the times of a deferred change made after it (shared lock held).
+     */
+    private void reload(Inode inode, InodeRecord stored, Before before) {
+        synchronized (inode) {
+            InodeRecord r = stored;
+            boolean unjournaled = false;
+            if (inode.touches() != before.touches()) {
+                InodeRecord now = inode.record();
+                r = r.withMtime(now.mtimeNs()).withCtime(now.ctimeNs());
+                unjournaled = true;
+            } else if (before.timesUnjournaled()) {
+                r = r.withMtime(before.record().mtimeNs()).withCtime(before.record().ctimeNs());
+                unjournaled = true;
+            }
+            inode.record(r);
+            inode.timesUnjournaled(unjournaled);
+            if (unjournaled) {
+                unjournaledTimes.add(inode);
+            }
+        }
+    }
+
     private void touch(Inode inode) {
         Operation op = operation.get();
-        if (op != null) {
-            op.touched.add(inode);
+        if (op != null && !op.touched.containsKey(inode)) {
+            synchronized (inode) {
+                op.touched.put(inode, new Before(inode.record(), inode.timesUnjournaled(), inode.touches()));
+            }
         }
     }
 
@@ -162,6 +211,11 @@ public final class InodeTable {
             throw new FsException(Errno.ENOENT, "no inode " + ino);
         }
         return i;
+    }
+
+    /** The in-core inode {@code ino} if it is in memory, else null; never reads the tree. */
+    public Inode cached(long ino) {
+        return cache.get(ino);
     }
 
     /** The in-core inode {@code ino}, or null when it does not exist. */
@@ -212,7 +266,11 @@ public final class InodeTable {
         return inode;
     }
 
-    /** Replaces the record of {@code inode} in the tree and in memory. */
+    /**
+     * Replaces the record of {@code inode} in the tree and in memory. {@code record} was
+     * derived from the in-core record inside this update, so it carries any unjournaled times
+     * (or replaces them on purpose, as an explicit utimes does): they are journaled now.
+     */
     public void write(Inode inode, InodeRecord record) {
         if (inode.isFreed()) {
             throw new FsException(Errno.ENOENT, inode + " was freed");
@@ -220,6 +278,45 @@ public final class InodeTable {
         tree.put(key(inode.ino()), record.encode());
         touch(inode);
         inode.record(record);
+        if (inode.timesUnjournaled()) {
+            inode.timesUnjournaled(false);
+            unjournaledTimes.remove(inode);
+        }
+    }
+
+    // ---- deferred timestamps -----------------------------------------------------------
+
+    /**
+     * A change of contents at {@code now}: mtime and ctime become {@code now} in the in-core
+     * record at once, and reach the tree with the next {@link #write} of the record (or
+     * {@link #writeTimes}). Takes the shared metadata lock, so that it never falls between a
+     * transaction's read of the record and its write; the caller may hold the iolock (or the
+     * metadata lock itself), never a folio lock.
+     */
+    public void touchModified(Inode inode, long now) {
+        volume.read(() -> {
+            if (!inode.isFreed() && inode.touch(now)) {
+                unjournaledTimes.add(inode);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Writes the record of {@code inode} if its times are unjournaled (inside
+     * {@code Volume.update}); returns whether it did. A freed inode has nothing to write.
+     */
+    public boolean writeTimes(Inode inode) {
+        if (!inode.timesUnjournaled() || inode.isFreed()) {
+            return false;
+        }
+        write(inode, inode.record());
+        return true;
+    }
+
+    /** The inodes whose times are unjournaled now (for sync and unmount). */
+    public List<Inode> withUnjournaledTimes() {
+        return new ArrayList<>(unjournaledTimes);
     }
 
     /** Applies {@code change} to the record and writes it; returns the new record. */
@@ -242,6 +339,7 @@ public final class InodeTable {
         touch(inode);
         cache.remove(inode.ino(), inode);
         inode.markFreed();
+        unjournaledTimes.remove(inode);
         if (wasOrphan) {
             orphansFreed.increment();
         }

@@ -231,20 +231,29 @@ public final class ExtentMappingOps implements MappingOps {
      * all in one metadata operation. If the inode's cookie was {@code expect} just before,
      * nobody else changed the map meanwhile and the new cookie is returned (a writeback
      * context may keep using its mapping: only the state of ranges it wrote changed);
-     * otherwise -1.
+     * otherwise -1. {@code alsoInTransaction} runs in the same metadata operation, after the
+     * conversion (the writeback journals the inode's deferred metadata there).
      */
-    public long convertWritten(long ino, List<long[]> ranges, long expect) {
+    public long convertWritten(long ino, List<long[]> ranges, long expect, Runnable alsoInTransaction) {
         Delalloc d = state(ino);
         return volume.update(() -> {
+            long cookie;
             synchronized (d) {
                 boolean unchanged = cookie(ino) == expect;
                 for (long[] r : ranges) {
                     long b0 = r[0] / blockSize;
                     extents.convert(ino, b0, ceilDiv(r[1], blockSize) - b0);
                 }
-                return unchanged ? cookie(ino) : -1L;
+                cookie = unchanged ? cookie(ino) : -1L;
             }
+            alsoInTransaction.run();
+            return cookie;
         });
+    }
+
+    /** {@link #convertWritten(long, List, long, Runnable)} with nothing else in the transaction. */
+    public long convertWritten(long ino, List<long[]> ranges, long expect) {
+        return convertWritten(ino, ranges, expect, () -> { });
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.foliofs.vfs;
 
+import dev.foliofs.core.Errno;
+import dev.foliofs.core.FsException;
 import java.nio.ByteBuffer;
 import java.util.List;
 
@@ -72,6 +74,21 @@ public interface FileSystem extends AutoCloseable {
 
     /** ENODATA when absent. */
     byte[] getxattr(Caller caller, long ino, String name);
+
+    /**
+     * Like {@link #getxattr}, but an absent attribute is null instead of ENODATA: the kernel
+     * asks for {@code security.capability} before every write, and the usual answer is "none".
+     */
+    default byte[] findxattr(Caller caller, long ino, String name) {
+        try {
+            return getxattr(caller, ino, name);
+        } catch (FsException e) {
+            if (e.errno() == Errno.ENODATA) {
+                return null;
+            }
+            throw e;
+        }
+    }
 
     /** {@code flags}: XATTR_CREATE (1), XATTR_REPLACE (2). E2BIG, ERANGE as POSIX says. */
     void setxattr(Caller caller, long ino, String name, byte[] value, int flags);

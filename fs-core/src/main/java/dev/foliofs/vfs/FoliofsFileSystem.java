@@ -18,6 +18,7 @@ import static dev.foliofs.vfs.Permissions.X_OK;
 import dev.foliofs.core.Errno;
 import dev.foliofs.core.FsException;
 import dev.foliofs.data.DataContext;
+import dev.foliofs.data.DataRequests;
 import dev.foliofs.data.FileData;
 import dev.foliofs.dir.DirectoryEntries;
 import dev.foliofs.extent.ExtentMap;
@@ -68,6 +69,8 @@ public final class FoliofsFileSystem implements FileSystem {
     private static final long DAY_NS = 86_400_000_000_000L;
     /** Cookies 1 and 2 are "." and ".."; stored entries follow at position + 3. */
     private static final long COOKIE_BASE = 3;
+    /** Inode records whose deferred times one transaction of sync or unmount journals. */
+    private static final int TIMES_PER_TRANSACTION = 256;
 
     private final Volume volume;
     private final Clock clock;
@@ -964,23 +967,28 @@ public final class FoliofsFileSystem implements FileSystem {
             inode.iolock.writeLock().lock();
             try {
                 long at = (flags & O_APPEND) != 0 ? inode.record().size() : offset;
+                DataRequests.checkWrite(at, src.remaining());
+                // times after the argument checks and before the data, as the kernel's
+                // file_update_time: a write that extends the file then journals them with its
+                // size, in one transaction
+                inodes.touchModified(inode, now());
                 n = data.write(inode, at, src);
             } finally {
                 inode.iolock.writeLock().unlock();
             }
-            txRun(() -> {
-                long now = now();
-                inodes.update(inode, r -> {
-                    InodeRecord m = r.modified(now);
-                    return caller.isRoot() ? m : m.withMode(killSuid(m));
-                });
-            });
+            if (!caller.isRoot()) {
+                dropSetId(inode);
+            }
             return n;
         }
 
+        /** fsync journals unjournaled times before the data path commits; fdatasync needs no times. */
         @Override
         public void fsync(boolean dataOnly) {
             checkOpen();
+            if (!dataOnly) {
+                journalTimes(inode);
+            }
             data.fsync(inode, dataOnly);
         }
 
@@ -1015,10 +1023,7 @@ public final class FoliofsFileSystem implements FileSystem {
                 inode.iolock.writeLock().unlock();
             }
             if ((mode & (FileData.PUNCH_HOLE | FileData.ZERO_RANGE)) != 0 || inode.record().size() != sizeBefore) {
-                txRun(() -> {
-                    long now = now();
-                    inodes.update(inode, r -> r.modified(now));
-                });
+                inodes.touchModified(inode, now());
             }
         }
 
@@ -1057,7 +1062,41 @@ public final class FoliofsFileSystem implements FileSystem {
                         freeInode(inode);
                     }
                 }
+                inodes.writeTimes(inode);
             });
+        }
+    }
+
+    // ---- deferred times and set-ID clearing of writes ----------------------------------------
+
+    /**
+     * A write by a non-root caller clears set-user-ID (and set-group-ID with group execute),
+     * in a transaction; the bits are checked first without one, as they are rarely set.
+     */
+    private void dropSetId(Inode inode) {
+        InodeRecord r = inode.record();
+        if (killSuid(r) == r.mode()) {
+            return;
+        }
+        txRun(() -> {
+            long now = now();
+            inodes.update(inode, x -> x.withMode(killSuid(x)).withCtime(now));
+        });
+    }
+
+    /** Journals the inode's unjournaled times (not yet durable: a sync or commit makes them so). */
+    private void journalTimes(Inode inode) {
+        if (inode.timesUnjournaled() && !volume.readOnly()) {
+            txRun(() -> inodes.writeTimes(inode));
+        }
+    }
+
+    /** Journals every inode's unjournaled times, a bounded number per transaction (sync, unmount). */
+    private void journalAllTimes() {
+        List<Inode> pending = inodes.withUnjournaledTimes();
+        for (int i = 0; i < pending.size() && !volume.readOnly(); i += TIMES_PER_TRANSACTION) {
+            List<Inode> batch = pending.subList(i, Math.min(pending.size(), i + TIMES_PER_TRANSACTION));
+            txRun(() -> batch.forEach(inodes::writeTimes));
         }
     }
 
@@ -1096,11 +1135,42 @@ public final class FoliofsFileSystem implements FileSystem {
 
     @Override
     public byte[] getxattr(Caller caller, long ino, String name) {
+        byte[] v = findxattr(caller, ino, name);
+        if (v == null) {
+            throw new FsException(Errno.ENODATA, "no attribute " + name);
+        }
+        return v;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>An attribute in a namespace the inode's summary says is empty is answered absent
+     * without the metadata lock or a tree lookup: the summary is loaded from the tree once,
+     * under the shared lock, and every change of the inode's attributes keeps it a superset of
+     * the truth (a set adds its namespace; a removal forgets the summary until it is loaded
+     * again). Permission rules come first, as on the slow path.
+     */
+    @Override
+    public byte[] findxattr(Caller caller, long ino, String name) {
         ExtendedAttributes.Namespace ns = ExtendedAttributes.namespaceOf(name);
+        checkOpen();
+        Inode inode = inodes.get(ino);
+        checkXattrRead(caller, inode.record(), ns);
+        int bits = inode.xattrNamespaces();
+        if (bits == Inode.XATTRS_UNKNOWN) {
+            bits = read(() -> {
+                int loaded = xattrs.namespaces(ino);
+                inode.xattrNamespaces(loaded);
+                return loaded;
+            });
+        }
+        if ((bits & ExtendedAttributes.bit(ns)) == 0) {
+            return null;
+        }
         return read(() -> {
-            Inode inode = inodes.get(ino);
-            checkXattrRead(caller, inode.record(), ns);
-            return xattrs.get(ino, name);
+            inodes.get(ino);
+            return xattrs.find(ino, name);
         });
     }
 
@@ -1111,6 +1181,10 @@ public final class FoliofsFileSystem implements FileSystem {
             Inode inode = inodes.get(ino);
             checkXattrWrite(caller, inode.record(), ns);
             xattrs.set(ino, name, value, flags);
+            int bits = inode.xattrNamespaces();
+            if (bits != Inode.XATTRS_UNKNOWN) {
+                inode.xattrNamespaces(bits | ExtendedAttributes.bit(ns));
+            }
             long now = now();
             inodes.update(inode, r -> r.withCtime(now));
         });
@@ -1137,6 +1211,7 @@ public final class FoliofsFileSystem implements FileSystem {
             Inode inode = inodes.get(ino);
             checkXattrWrite(caller, inode.record(), ns);
             xattrs.remove(ino, name);
+            inode.xattrNamespaces(Inode.XATTRS_UNKNOWN); // loaded again by the next question
             long now = now();
             inodes.update(inode, r -> r.withCtime(now));
         });
@@ -1147,6 +1222,7 @@ public final class FoliofsFileSystem implements FileSystem {
     @Override
     public void sync() {
         checkOpen();
+        journalAllTimes();
         data.syncAll();
         volume.sync();
     }
@@ -1158,6 +1234,7 @@ public final class FoliofsFileSystem implements FileSystem {
         }
         data.syncAll();
         data.close();
+        journalAllTimes();
         volume.sync();
         closed = true;
         volume.close();

@@ -45,9 +45,12 @@ public final class ExtendedAttributes {
      * EOPNOTSUPP for an unsupported namespace.
      */
     public static Namespace namespaceOf(String name) {
-        byte[] b = name.getBytes(StandardCharsets.UTF_8);
-        if (b.length > NAME_MAX) {
-            throw new FsException(Errno.ERANGE, "attribute name of " + b.length + " bytes");
+        // UTF-8 takes at most three bytes per UTF-16 unit: short names need no encoding to check
+        if (name.length() * 3 > NAME_MAX) {
+            int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > NAME_MAX) {
+                throw new FsException(Errno.ERANGE, "attribute name of " + bytes + " bytes");
+            }
         }
         if (name.indexOf('\0') >= 0) {
             throw new FsException(Errno.EINVAL, "attribute name holds a NUL");
@@ -63,14 +66,40 @@ public final class ExtendedAttributes {
         throw new FsException(Errno.EOPNOTSUPP, "attribute namespace of '" + name + "' not supported");
     }
 
+    /** The summary bit of namespace {@code ns} (see {@link #namespaces}). */
+    public static int bit(Namespace ns) {
+        return 1 << ns.ordinal();
+    }
+
     /** The value; ENODATA when absent. */
     public byte[] get(long ino, String name) {
-        namespaceOf(name);
-        byte[] v = records.getXattr(ino, name);
+        byte[] v = find(ino, name);
         if (v == null) {
             throw new FsException(Errno.ENODATA, "no attribute " + name);
         }
         return v;
+    }
+
+    /** The value, or null when absent. */
+    public byte[] find(long ino, String name) {
+        namespaceOf(name);
+        return records.getXattr(ino, name);
+    }
+
+    /**
+     * Which namespaces hold at least one attribute of {@code ino}: the OR of {@link #bit}s,
+     * 0 for none. One scan of the inode's attribute names.
+     */
+    public int namespaces(long ino) {
+        int bits = 0;
+        for (String n : records.xattrNames(ino)) {
+            for (Namespace ns : Namespace.values()) {
+                if (n.startsWith(ns.prefix)) {
+                    bits |= bit(ns);
+                }
+            }
+        }
+        return bits;
     }
 
     /**

@@ -35,8 +35,16 @@ final class XattrHandler {
         return 0;
     }
 
+    /**
+     * The kernel sends {@code security.capability} before every write (libfuse 2 cannot
+     * negotiate that away), so "absent" is answered as a plain errno: no exception, no copy.
+     */
     int getxattr(Caller c, String path, String name, Pointer value, long size) {
-        return copyOut(fs.getxattr(c, paths.inode(c, path), name), value, size);
+        byte[] v = fs.findxattr(c, paths.inode(c, path), name);
+        if (v == null) {
+            return -Errno.ENODATA.code();
+        }
+        return copyOut(v, value, size);
     }
 
     int listxattr(Caller c, String path, Pointer list, long size) {
