@@ -41,6 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class AsyncBlockDevice implements BlockDevice {
     private final BlockDevice inner;
+    private final boolean ownsInner;
     private final int queueDepth;
     private final Semaphore slots;
     private final ExecutorService workers;
@@ -54,10 +55,24 @@ public final class AsyncBlockDevice implements BlockDevice {
      * @param workers    worker threads, at least 1
      */
     public AsyncBlockDevice(BlockDevice inner, int queueDepth, int workers) {
+        this(inner, queueDepth, workers, true);
+    }
+
+    /**
+     * A queue in front of a device that stays its owner's: {@link #close} drains the queue and
+     * stops the workers but leaves {@code inner} open (a second submission path beside the
+     * synchronous one, e.g. for background reads).
+     */
+    public static AsyncBlockDevice sharing(BlockDevice inner, int queueDepth, int workers) {
+        return new AsyncBlockDevice(inner, queueDepth, workers, false);
+    }
+
+    private AsyncBlockDevice(BlockDevice inner, int queueDepth, int workers, boolean ownsInner) {
         if (queueDepth < 1 || workers < 1) {
             throw new IllegalArgumentException("queue depth and workers must be >= 1: " + queueDepth + ", " + workers);
         }
         this.inner = inner;
+        this.ownsInner = ownsInner;
         this.queueDepth = queueDepth;
         this.slots = new Semaphore(queueDepth);
         AtomicInteger threadNo = new AtomicInteger();
@@ -195,7 +210,7 @@ public final class AsyncBlockDevice implements BlockDevice {
         return "async(" + inner.describe() + ")";
     }
 
-    /** Waits for every submitted request, stops the workers and closes the device. */
+    /** Waits for every submitted request, stops the workers and closes the device (unless {@link #sharing}). */
     @Override
     public void close() throws IOException {
         if (closed) {
@@ -211,7 +226,9 @@ public final class AsyncBlockDevice implements BlockDevice {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while draining the queue");
         } finally {
-            inner.close();
+            if (ownsInner) {
+                inner.close();
+            }
         }
     }
 

@@ -35,6 +35,12 @@ public final class DirectBlockDevice implements BlockDevice {
     private final int alignment;
     private final boolean readOnly;
     private final ReadWriteLock writeLock = new ReentrantReadWriteLock();
+    /**
+     * One bounce buffer of {@link #BOUNCE_CHUNK} bytes per thread, reused by every unaligned
+     * transfer of that thread: allocating (and zeroing) a direct buffer per request cost more
+     * than a small read itself. A thread uses it for one transfer at a time.
+     */
+    private final ThreadLocal<ByteBuffer> bounceBuffers = new ThreadLocal<>();
 
     private DirectBlockDevice(BlockDevice base, FileChannel channel, int alignment, boolean readOnly) {
         this.base = base;
@@ -102,7 +108,7 @@ public final class DirectBlockDevice implements BlockDevice {
         }
         long start = alignDown(offset);
         long end = alignUp(offset + length);
-        ByteBuffer bounce = allocateAligned((int) Math.min(BOUNCE_CHUNK, end - start), alignment);
+        ByteBuffer bounce = bounce((int) Math.min(BOUNCE_CHUNK, end - start));
         for (long pos = start; pos < end; pos += bounce.capacity()) {
             int n = (int) Math.min(bounce.capacity(), end - pos);
             bounce.clear().limit(n);
@@ -131,7 +137,7 @@ public final class DirectBlockDevice implements BlockDevice {
         long end = offset + length;
         long start = alignDown(offset);
         long alignedEnd = alignUp(end);
-        ByteBuffer bounce = allocateAligned((int) Math.min(BOUNCE_CHUNK, alignedEnd - start), alignment);
+        ByteBuffer bounce = bounce((int) Math.min(BOUNCE_CHUNK, alignedEnd - start));
         writeLock.writeLock().lock();
         try {
             for (long pos = start; pos < alignedEnd; pos += bounce.capacity()) {
@@ -199,6 +205,19 @@ public final class DirectBlockDevice implements BlockDevice {
         ByteBuffer block = bounce.duplicate();
         block.clear().position(at).limit(at + alignment);
         ChannelIo.readFully(channel, name, pos, block);
+    }
+
+    /**
+     * This thread's bounce buffer as a slice of {@code length} bytes (a multiple of the
+     * alignment, at most {@link #BOUNCE_CHUNK}); its capacity is {@code length}.
+     */
+    private ByteBuffer bounce(int length) {
+        ByteBuffer whole = bounceBuffers.get();
+        if (whole == null) {
+            whole = allocateAligned(BOUNCE_CHUNK, alignment);
+            bounceBuffers.set(whole);
+        }
+        return whole.duplicate().clear().limit(length).slice();
     }
 
     private long alignDown(long value) {

@@ -9,6 +9,7 @@ import dev.foliofs.inode.Inode;
 import dev.foliofs.inode.InodeTable;
 import dev.foliofs.iomap.BufferedIo;
 import dev.foliofs.iomap.ExtentMappingOps;
+import dev.foliofs.iomap.ReadAhead;
 import dev.foliofs.iomap.SpaceReservation;
 import dev.foliofs.volume.Volume;
 import dev.foliofs.writeback.InodeMetadata;
@@ -37,6 +38,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class CachedFileData implements FileData {
     private static final long PREALLOC_MIN = 64L << 10;
     private static final long PREALLOC_MAX = 8L << 20;
+    /** Largest read-ahead device read. */
+    private static final int READAHEAD_IO = 1 << 20;
+    /** Read-ahead IOs in flight at once, and the threads that run them. */
+    private static final int READAHEAD_QUEUE = 4;
+    private static final int READAHEAD_WORKERS = 2;
 
     private final Volume volume;
     private final InodeTable inodes;
@@ -47,8 +53,9 @@ public final class CachedFileData implements FileData {
     private final PageCache cache;
     private final Writeback writeback;
     private final BufferedIo io;
-    /** Per inode: end of the last read (sequential detection). */
-    private final Map<Long, Long> lastReadEnd = new ConcurrentHashMap<>();
+    private final ReadAhead readAhead;
+    /** Per inode being read: its sequential stream (read-ahead policy). */
+    private final Map<Long, ReadStream> streams = new ConcurrentHashMap<>();
     /** Inodes with speculative blocks past EOF that the last close trims. */
     private final Set<Long> speculative = ConcurrentHashMap.newKeySet();
     /** Inodes fallocated with KEEP_SIZE: their blocks past EOF are never trimmed. */
@@ -65,6 +72,8 @@ public final class CachedFileData implements FileData {
         this.writeback = new Writeback(volume, cache, ops, options.writeback(), deferredTimes(inodes),
                 context.registry());
         this.io = new BufferedIo(volume, cache, ops, writeback, context.registry());
+        this.readAhead = new ReadAhead(volume, cache, ops, Math.max(READAHEAD_IO, cache.maxFolio()), READAHEAD_QUEUE,
+                READAHEAD_WORKERS, context.registry());
     }
 
     public PageCache cache() {
@@ -83,6 +92,11 @@ public final class CachedFileData implements FileData {
         return io;
     }
 
+    /**
+     * Reads through the cache; a sequential reader gets the next window read ahead in the
+     * background ({@link ReadStream}, {@link ReadAhead}), started before its own blocks are
+     * read so that both IOs overlap.
+     */
     @Override
     public int read(Inode inode, long offset, ByteBuffer dst) {
         DataRequests.checkRead(offset);
@@ -92,17 +106,14 @@ public final class CachedFileData implements FileData {
         }
         int n = (int) Math.min(dst.remaining(), size - offset);
         long ino = inode.ino();
-        Long last = lastReadEnd.get(ino);
-        long fillEnd = offset + n;
-        // sequential and the window ahead not yet in cache: read ahead
-        if (last != null && last == offset && options.readahead() > 0 && offset + n < size
-                && !cache.cached(ino, offset + n)) {
-            fillEnd = Math.min(roundUp(size), offset + n + options.readahead());
+        ReadStream.Range ahead = streams.computeIfAbsent(ino, k -> new ReadStream())
+                .next(offset, offset + n, options.readahead(), roundUp(size));
+        if (ahead != null) {
+            readAhead.start(ino, ahead.from(), ahead.to());
         }
         ByteBuffer part = dst.slice(dst.position(), n);
-        int got = io.read(ino, offset, part, fillEnd);
+        int got = io.read(ino, offset, part);
         dst.position(dst.position() + got);
-        lastReadEnd.put(ino, offset + got);
         return got;
     }
 
@@ -220,7 +231,7 @@ public final class CachedFileData implements FileData {
      */
     @Override
     public void release(Inode inode) {
-        lastReadEnd.remove(inode.ino());
+        streams.remove(inode.ino());
         if (speculative.remove(inode.ino())) {
             trimTail(inode.ino(), inode.record().size());
         }
@@ -241,7 +252,7 @@ public final class CachedFileData implements FileData {
         ops.unmap(ino, 0, Long.MAX_VALUE / blockSize);
         ops.forget(ino);
         writeback.forget(ino);
-        lastReadEnd.remove(ino);
+        streams.remove(ino);
         speculative.remove(ino);
         keepSize.remove(ino);
     }
@@ -266,9 +277,10 @@ public final class CachedFileData implements FileData {
         }
     }
 
-    /** Writes back everything and stops the flusher threads. */
+    /** Waits for read-ahead in flight, writes back everything and stops the flusher threads. */
     @Override
     public void close() {
+        readAhead.close();
         writeback.close();
     }
 

@@ -10,8 +10,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Contract: {@link #data()}, the bitmaps and the writeback flag are read and changed only
  * with the lock held. A folio found in the cache must be locked and then checked with
  * {@link #evicted()}: one removed from the cache in between is dead and the caller looks
- * again. A folio that is locked, dirty or under writeback is pinned: the cache never
- * evicts it (invariant 3).
+ * again. A folio that is locked, dirty, under writeback or under read-ahead IO is pinned:
+ * the cache never evicts it (invariant 3).
+ *
+ * <p>Read-ahead IO runs in the background without the folio lock (a lock belongs to a
+ * thread); the folio carries the {@link #underRead() read flag} meanwhile. A reader that needs
+ * blocks of a folio under read waits for the flag to drop ({@link #awaitRead}) instead of
+ * reading the device a second time; the completion fills only blocks that are still not
+ * uptodate, so anything a writer or truncation put there meanwhile wins.
  */
 public final class Folio {
     /** Bitmaps are longs: at most this many blocks per folio. */
@@ -27,6 +33,8 @@ public final class Folio {
     /** Blocks whose bytes the running writeback is sending to the device. */
     private long writebackBits;
     private volatile boolean writeback;
+    /** Read-ahead IO for this folio is in flight; see the class comment. */
+    private volatile boolean readIo;
     private volatile boolean evicted;
 
     Folio(long ino, long offset, int size, int blockSize) {
@@ -216,6 +224,41 @@ public final class Folio {
         }
     }
 
+    /** Whether background read-ahead IO is filling this folio right now. */
+    public boolean underRead() {
+        return readIo;
+    }
+
+    void setRead(boolean on) {
+        if (on) {
+            readIo = true;
+            return;
+        }
+        synchronized (this) {
+            readIo = false;
+            notifyAll();
+        }
+    }
+
+    /**
+     * Waits until the folio's read-ahead IO has completed (its blocks are uptodate, or were
+     * left not uptodate for the caller to read). Call without holding the folio lock: the
+     * completion takes it.
+     */
+    public void awaitRead() {
+        assert !lock.isHeldByCurrentThread();
+        synchronized (this) {
+            while (readIo) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted waiting for the read of " + this, e);
+                }
+            }
+        }
+    }
+
     /** True once the cache dropped this folio; a holder must look the offset up again. */
     public boolean evicted() {
         return evicted;
@@ -225,9 +268,9 @@ public final class Folio {
         evicted = true;
     }
 
-    /** Locked, dirty or under writeback: never evicted. */
+    /** Locked, dirty, under writeback or under read-ahead IO: never evicted. */
     public boolean pinned() {
-        return lock.isLocked() || dirty != 0 || writeback;
+        return lock.isLocked() || dirty != 0 || writeback || readIo;
     }
 
     static long mask(int from, int to) {
@@ -242,6 +285,6 @@ public final class Folio {
     public String toString() {
         return "Folio[ino " + ino + " @" + offset + "+" + data.length + " uptodate "
                 + Long.toBinaryString(uptodate) + " dirty " + Long.toBinaryString(dirty)
-                + (writeback ? " writeback" : "") + (evicted ? " evicted" : "") + "]";
+                + (writeback ? " writeback" : "") + (readIo ? " read" : "") + (evicted ? " evicted" : "") + "]";
     }
 }

@@ -105,6 +105,11 @@ public final class PageCache {
         return lookup(ino, pos) != null;
     }
 
+    /** The folio holding {@code pos}, unlocked, or null; counts nothing (read-ahead decisions). */
+    public Folio peek(long ino, long pos) {
+        return lookup(ino, pos);
+    }
+
     private Folio lookup(long ino, long pos) {
         ConcurrentSkipListMap<Long, Folio> tree = files.get(ino);
         if (tree == null) {
@@ -175,7 +180,7 @@ public final class PageCache {
      * not under writeback becomes evictable again.
      */
     public void unlock(Folio f) {
-        boolean clean = !f.evicted() && !f.dirty() && !f.underWriteback() && f.getHoldCount() == 1;
+        boolean clean = !f.evicted() && !f.dirty() && !f.underWriteback() && !f.underRead() && f.getHoldCount() == 1;
         if (clean && !f.uptodateAny()) {
             remove(f); // holds nothing worth keeping
             f.unlock();
@@ -191,6 +196,26 @@ public final class PageCache {
     public void startWriteback(Folio f) {
         assert f.heldByCurrentThread();
         f.setWriteback(true);
+    }
+
+    /**
+     * Marks a locked folio, which holds nothing uptodate in the blocks to be read, as under
+     * read-ahead IO: pinned, and readers wait for {@link #endRead} instead of reading.
+     */
+    public void startRead(Folio f) {
+        assert f.heldByCurrentThread();
+        f.setRead(true);
+    }
+
+    /**
+     * Ends the read-ahead IO of a folio the calling thread has locked (the completion, after
+     * filling what it could) and unlocks it: waiters wake, a folio left with nothing uptodate
+     * leaves the cache, any other becomes evictable.
+     */
+    public void endRead(Folio f) {
+        assert f.heldByCurrentThread();
+        f.setRead(false);
+        unlock(f);
     }
 
     /** Ends writeback of a folio (without its lock); a clean folio becomes evictable again. */
@@ -217,7 +242,7 @@ public final class PageCache {
             return;
         }
         try {
-            if (!f.evicted() && !f.dirty() && !f.underWriteback()) {
+            if (!f.evicted() && !f.dirty() && !f.underWriteback() && !f.underRead()) {
                 remove(f);
                 evictions.increment();
             }
@@ -244,7 +269,7 @@ public final class PageCache {
             return false;
         }
         try {
-            if (f.evicted() || f.dirty() || f.underWriteback() || f.getHoldCount() > 1) {
+            if (f.evicted() || f.dirty() || f.underWriteback() || f.underRead() || f.getHoldCount() > 1) {
                 return false;
             }
             remove(f);

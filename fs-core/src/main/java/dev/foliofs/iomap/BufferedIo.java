@@ -146,40 +146,37 @@ public final class BufferedIo {
 
     /**
      * Reads {@code [pos, pos + dst.remaining())} (the caller clipped it to EOF) into dst,
-     * filling the cache; blocks in {@code [pos + length, fillEnd)} are read ahead into the
-     * cache too. Returns the bytes copied.
+     * filling the cache. A folio under read-ahead IO ({@link ReadAhead}) is waited for, not
+     * read again; blocks its IO left not uptodate are read here. Returns the bytes copied.
      */
-    public int read(long ino, long pos, ByteBuffer dst, long fillEnd) {
+    public int read(long ino, long pos, ByteBuffer dst) {
         int len = dst.remaining();
         long end = pos + len;
-        long walkEnd = Math.max(end, fillEnd);
-        MappingIter it = new MappingIter(ops, ino, pos, walkEnd - pos, Intent.READ, readStale);
+        MappingIter it = new MappingIter(ops, ino, pos, len, Intent.READ, readStale);
         while (it.next()) {
             Mapping m = it.mapping();
             long p = it.pos();
             long stepEnd = p + it.length();
             while (p < stepEnd) {
-                Folio f = p < end ? cache.grab(ino, p, walkEnd) : readaheadFolio(ino, p, walkEnd);
-                if (f == null) {
-                    p = Math.min(stepEnd, nextBlock(p));
+                Folio f = cache.grab(ino, p, end);
+                long n = Math.min(stepEnd, f.end()) - p;
+                int first = f.blockOf(p);
+                int last = f.blockOf(p + n - 1);
+                boolean ready = uptodate(f, first, last);
+                if (!ready && f.underRead()) {
+                    cache.unlock(f);
+                    f.awaitRead();
                     continue;
                 }
-                long n;
                 try {
-                    n = Math.min(stepEnd, f.end()) - p;
-                    int first = f.blockOf(p);
-                    int last = f.blockOf(p + n - 1);
-                    if (!uptodate(f, first, last)) {
+                    if (!ready) {
                         if (SafetyChecks.extentSequenceCheck() && !ops.valid(ino, m)) {
                             it.markStale();
                             break;
                         }
                         fillRange(f, first, last, m);
                     }
-                    if (p < end) {
-                        int copy = (int) (Math.min(end, p + n) - p);
-                        dst.put(f.data(), (int) (p - f.offset()), copy);
-                    }
+                    dst.put(f.data(), (int) (p - f.offset()), (int) n);
                 } finally {
                     cache.unlock(f);
                 }
@@ -188,14 +185,6 @@ public final class BufferedIo {
             it.processed(p - it.pos());
         }
         return len - dst.remaining();
-    }
-
-    /** A folio to read ahead into at {@code p}: a new one, or null if one is already cached. */
-    private Folio readaheadFolio(long ino, long p, long walkEnd) {
-        if (cache.cached(ino, p)) {
-            return null;
-        }
-        return cache.grab(ino, p, walkEnd);
     }
 
     private long nextBlock(long p) {

@@ -54,16 +54,4 @@ class PageCacheTest {
         assertThat(f.evicted()).isTrue();
         assertThat(cache.folioCount()).isZero();
     }
-
-    @Test
-    void sequentialReadsReadAheadIntoTheCache() {
-        DataPathRig rig = new DataPathRig(4096, 4 << 20);
-        rig.write(1, 0, new byte[1 << 20]);
-        rig.writeback.writeback(1, 0, Long.MAX_VALUE);
-        rig.cache.evictAll();
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4096);
-        rig.io.read(1, 0, b, 256 << 10); // the caller asks for a window of read-ahead
-        assertThat(rig.cache.find(1, 200 << 10)).as("read ahead").isNotNull();
-        assertThat(rig.cache.find(1, 300 << 10)).as("not past the window").isNull();
-    }
 }

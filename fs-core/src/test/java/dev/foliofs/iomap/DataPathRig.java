@@ -52,7 +52,7 @@ public final class DataPathRig {
 
     public byte[] read(long ino, long pos, int len) {
         ByteBuffer b = ByteBuffer.allocate(len);
-        io.read(ino, pos, b, pos + len);
+        io.read(ino, pos, b);
         return b.array();
     }
 
