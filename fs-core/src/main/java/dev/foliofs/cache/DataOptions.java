@@ -25,7 +25,7 @@ public record DataOptions(long cacheSize, long dirtyBackground, long dirtyLimit,
     }
 
     public static DataOptions defaults() {
-        return new DataOptions(256L << 20, 64L << 20, 128L << 20, Duration.ofSeconds(30), 1, 64 << 10, 256 << 10);
+        return new DataOptions(256L << 20, 64L << 20, 128L << 20, Duration.ofSeconds(30), 1, 64 << 10, 4 << 20);
     }
 
     /** Applies the options this data path knows from {@code -o} key/values; others are ignored. */

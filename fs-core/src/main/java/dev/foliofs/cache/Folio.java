@@ -35,6 +35,8 @@ public final class Folio {
     private volatile boolean writeback;
     /** Read-ahead IO for this folio is in flight; see the class comment. */
     private volatile boolean readIo;
+    /** Filled by read-ahead and not used since (PageCache keeps it out of reclaim until then). */
+    private volatile boolean fresh;
     private volatile boolean evicted;
 
     Folio(long ino, long offset, int size, int blockSize) {
@@ -257,6 +259,14 @@ public final class Folio {
                 }
             }
         }
+    }
+
+    boolean fresh() {
+        return fresh;
+    }
+
+    void setFresh(boolean on) {
+        fresh = on;
     }
 
     /** True once the cache dropped this folio; a holder must look the offset up again. */

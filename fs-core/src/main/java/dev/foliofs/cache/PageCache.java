@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,6 +27,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * (invariant 3): memory held by them is bounded by the writeback dirty limits, not by
  * {@code limitBytes}.
  *
+ * <p>Folios read ahead are kept out of the evictable set until they are first used (unlocked
+ * again), up to {@code limitBytes / 4} (at most 64 MiB) of them, oldest released first:
+ * Caffeine's admission policy would otherwise drop a folio read ahead, seen once, in favour of
+ * folios used twice, before its reader gets to it, and the reader would read it again.
+ *
  * <p>Eviction is this system's memory reclaim. Eviction runs on the thread that triggered it
  * (no background executor), which keeps tests deterministic.
  */
@@ -36,6 +42,10 @@ public final class PageCache {
     private final Map<Long, ConcurrentSkipListMap<Long, Folio>> files = new ConcurrentHashMap<>();
     private final Cache<Folio, Boolean> evictable;
     private final AtomicLong bytes = new AtomicLong();
+    /** Folios read ahead, in completion order, and their bytes: see the class comment. */
+    private final ConcurrentLinkedQueue<Folio> fresh = new ConcurrentLinkedQueue<>();
+    private final AtomicLong freshBytes = new AtomicLong();
+    private final long freshLimit;
     private final Counter hits;
     private final Counter misses;
     private final Counter evictions;
@@ -52,6 +62,7 @@ public final class PageCache {
         if (Integer.bitCount(blockSize) != 1 || Integer.bitCount(this.maxFolio) != 1) {
             throw new IllegalArgumentException("block " + blockSize + ", max folio " + maxFolio);
         }
+        this.freshLimit = Math.min(limitBytes / 4, 64L << 20);
         this.evictable = Caffeine.newBuilder()
                 .maximumWeight(Math.max(limitBytes, minFolio))
                 .weigher((Folio f, Boolean v) -> f.size())
@@ -180,6 +191,7 @@ public final class PageCache {
      * not under writeback becomes evictable again.
      */
     public void unlock(Folio f) {
+        f.setFresh(false);
         boolean clean = !f.evicted() && !f.dirty() && !f.underWriteback() && !f.underRead() && f.getHoldCount() == 1;
         if (clean && !f.uptodateAny()) {
             remove(f); // holds nothing worth keeping
@@ -215,7 +227,27 @@ public final class PageCache {
     public void endRead(Folio f) {
         assert f.heldByCurrentThread();
         f.setRead(false);
-        unlock(f);
+        if (f.evicted() || !f.uptodateAny() || f.dirty() || f.underWriteback() || f.getHoldCount() != 1) {
+            unlock(f);
+            return;
+        }
+        f.setFresh(true);
+        f.unlock();
+        fresh.add(f);
+        long total = freshBytes.addAndGet(f.size());
+        while (total > freshLimit) {
+            Folio oldest = fresh.poll();
+            if (oldest == null) {
+                break;
+            }
+            total = freshBytes.addAndGet(-oldest.size());
+            if (oldest.fresh()) {
+                oldest.setFresh(false);
+                if (!oldest.evicted()) {
+                    evictable.put(oldest, Boolean.TRUE);
+                }
+            }
+        }
     }
 
     /** Ends writeback of a folio (without its lock); a clean folio becomes evictable again. */

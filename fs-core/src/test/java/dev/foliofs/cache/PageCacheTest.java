@@ -54,4 +54,33 @@ class PageCacheTest {
         assertThat(f.evicted()).isTrue();
         assertThat(cache.folioCount()).isZero();
     }
+
+    @Test
+    void aFolioReadAheadIsNotReclaimedBeforeItsFirstUseButIsAfterwards() {
+        PageCache big = new PageCache(1 << 20, 4096, 4096, registry); // read-ahead folios kept: up to 256 KiB
+        Folio ahead = big.grab(9, 0, 4096);
+        big.startRead(ahead);
+        big.unlock(ahead);
+        assertThat(ahead.pinned()).as("under read").isTrue();
+        ahead.lock();
+        ahead.setUptodate(0, 1);
+        big.endRead(ahead);
+        for (int i = 1; i <= 1024; i++) { // 4 MiB of folios used over and over
+            for (int twice = 0; twice < 2; twice++) {
+                Folio f = big.grab(10, i * 4096L, i * 4096L + 4096);
+                f.setUptodate(0, 1);
+                big.unlock(f);
+            }
+        }
+        assertThat(ahead.evicted()).as("kept until used").isFalse();
+        big.unlock(big.lockExisting(9, 0)); // the reader gets to it
+        for (int i = 1; i <= 1024; i++) {
+            for (int twice = 0; twice < 2; twice++) {
+                Folio f = big.grab(11, i * 4096L, i * 4096L + 4096);
+                f.setUptodate(0, 1);
+                big.unlock(f);
+            }
+        }
+        assertThat(ahead.evicted()).as("an ordinary clean folio once used").isTrue();
+    }
 }
