@@ -98,6 +98,35 @@ class DirectBlockDeviceTest extends BlockDeviceContractTest {
     }
 
     @Test
+    void concurrentUnalignedReadsThroughTheReusedBounceBuffersEachGetTheirOwnBytes() throws Exception {
+        byte[] data = pattern(1 << 20, 5);
+        write(device, 0, data);
+        Thread[] threads = new Thread[4];
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        for (int t = 0; t < threads.length; t++) {
+            int thread = t;
+            threads[t] = new Thread(() -> {
+                try {
+                    java.util.Random random = new java.util.Random(thread);
+                    for (int i = 0; i < 500; i++) {
+                        int at = random.nextInt(data.length - 20_000);
+                        int length = 1 + random.nextInt(i % 2 == 0 ? 100 : 20_000);
+                        assertThat(read(device, at, length))
+                                .isEqualTo(java.util.Arrays.copyOfRange(data, at, at + length));
+                    }
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertThat(failure.get()).isNull();
+    }
+
+    @Test
     void largeUnalignedTransfersCrossTheBounceChunk() throws IOException {
         byte[] data = pattern(3 * (1 << 20) + 777, 9);
         write(device, 333, data);

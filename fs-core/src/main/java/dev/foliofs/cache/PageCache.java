@@ -111,6 +111,11 @@ public final class PageCache {
         return f;
     }
 
+    /** Counts a hit for a folio found with {@link #peek} and used. */
+    public void countHit() {
+        hits.increment();
+    }
+
     /** Whether a folio holding {@code pos} is cached; counts nothing (read-ahead decisions). */
     public boolean cached(long ino, long pos) {
         return lookup(ino, pos) != null;

@@ -152,7 +152,11 @@ public final class BufferedIo {
     public int read(long ino, long pos, ByteBuffer dst) {
         int len = dst.remaining();
         long end = pos + len;
-        MappingIter it = new MappingIter(ops, ino, pos, len, Intent.READ, readStale);
+        long from = readCached(ino, pos, end, dst);
+        if (from == end) {
+            return len;
+        }
+        MappingIter it = new MappingIter(ops, ino, from, end - from, Intent.READ, readStale);
         while (it.next()) {
             Mapping m = it.mapping();
             long p = it.pos();
@@ -185,6 +189,38 @@ public final class BufferedIo {
             it.processed(p - it.pos());
         }
         return len - dst.remaining();
+    }
+
+    /**
+     * Copies the cached, uptodate part of {@code [pos, end)} that starts at {@code pos} into
+     * dst and returns where it stopped. Uptodate blocks are the file's contents whatever maps
+     * them, so no mapping is looked up (nor needed: truncation and punching, which change
+     * both, run under the exclusive iolock the caller excludes).
+     */
+    private long readCached(long ino, long pos, long end, ByteBuffer dst) {
+        long p = pos;
+        while (p < end) {
+            Folio f = cache.peek(ino, p); // a miss is counted by the slow path's grab
+            if (f == null) {
+                break;
+            }
+            f.lock();
+            try {
+                if (f.evicted() || !f.contains(p)) {
+                    break;
+                }
+                long n = Math.min(end, f.end()) - p;
+                if (!uptodate(f, f.blockOf(p), f.blockOf(p + n - 1))) {
+                    break;
+                }
+                dst.put(f.data(), (int) (p - f.offset()), (int) n);
+                cache.countHit();
+                p += n;
+            } finally {
+                cache.unlock(f);
+            }
+        }
+        return p;
     }
 
     private long nextBlock(long p) {
