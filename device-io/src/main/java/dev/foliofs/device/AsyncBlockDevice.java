@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * An asynchronous submission queue in front of a device: requests are submitted, run on a
@@ -96,6 +97,34 @@ public final class AsyncBlockDevice implements BlockDevice {
     /** Reads {@code dst.remaining()} bytes at {@code offset}; blocks while the queue is full. */
     public CompletableFuture<Void> submitRead(long offset, ByteBuffer dst) throws InterruptedIOException {
         return submit(() -> inner.read(offset, dst));
+    }
+
+    /**
+     * Reads {@code dst.remaining()} bytes at {@code offset}, then runs {@code then} with the
+     * failure (null on success) on the worker that did the IO, before the request leaves the
+     * queue: {@link #close} waits for it too, and it never runs on the submitting thread.
+     * Blocks while the queue is full.
+     */
+    public void submitRead(long offset, ByteBuffer dst, Consumer<Throwable> then) throws InterruptedIOException {
+        acquireSlot();
+        try {
+            workers.execute(() -> {
+                Throwable failure = null;
+                try {
+                    inner.read(offset, dst);
+                } catch (IOException | RuntimeException e) {
+                    failure = e;
+                }
+                try {
+                    then.accept(failure);
+                } finally {
+                    slots.release();
+                }
+            });
+        } catch (RuntimeException rejected) {
+            slots.release();
+            throw rejected;
+        }
     }
 
     /** Writes {@code src.remaining()} bytes at {@code offset}; blocks while the queue is full. */

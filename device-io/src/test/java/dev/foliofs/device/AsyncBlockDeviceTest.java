@@ -170,5 +170,21 @@ class AsyncBlockDeviceTest extends BlockDeviceContractTest {
             assertThat(read(memory.reopen(), 0, 20 * 512)).containsOnly(5);
             assertThatThrownBy(() -> queue.submitFlush()).isInstanceOf(IllegalStateException.class);
         }
+
+        @Test
+        void aReadsCompletionRunsOnTheWorkerAndASharingQueueLeavesTheDeviceOpen() throws Exception {
+            MemoryBlockDevice memory = MemoryBlockDevice.ofSize(1 << 20);
+            memory.write(4096, ByteBuffer.wrap(filled(4096, 7)));
+            AsyncBlockDevice queue = AsyncBlockDevice.sharing(memory, 2, 1);
+            java.util.List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+            ByteBuffer dst = ByteBuffer.allocate(4096);
+            for (int i = 0; i < 50; i++) { // even when the IO is done before submit returns
+                queue.submitRead(4096, dst.clear(), error -> ran.add(Thread.currentThread().getName()
+                        + (error == null && dst.get(0) == 7 ? "" : " failed")));
+            }
+            queue.close(); // waits for the completions too
+            assertThat(ran).hasSize(50).allSatisfy(name -> assertThat(name).startsWith("foliofs-io-").doesNotEndWith("failed"));
+            assertThat(read(memory, 4096, 4096)).containsOnly(7); // still open
+        }
     }
 }

@@ -183,7 +183,7 @@ public final class ReadAhead implements AutoCloseable {
         ByteBuffer buffer = buffer();
         buffer.clear().limit(run.length);
         try {
-            queue.submitRead(run.deviceStart, buffer).whenComplete((ok, error) -> complete(run, buffer, error));
+            queue.submitRead(run.deviceStart, buffer, error -> complete(run, buffer, error));
         } catch (IOException | RuntimeException e) {
             complete(run, buffer, e);
         }
