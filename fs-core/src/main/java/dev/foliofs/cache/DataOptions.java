@@ -25,17 +25,12 @@ public record DataOptions(long cacheSize, long dirtyBackground, long dirtyLimit,
     }
 
     /**
-     * The defaults: a clean cache of a quarter of the JVM's heap limit, at least 256 MiB (what
-     * the kernel's page cache is to an in-kernel filesystem: memory nobody else uses; a random
-     * reader of a file that fits is served from memory), dirty limits 64/128 MiB, 30 s, one
-     * flusher, 64 KiB folios, 4 MiB read-ahead.
+     * The defaults: 256 MiB of clean cache (a larger one costs a streaming reader more in
+     * garbage collection and fresh heap than it saves: see docs/PERFORMANCE.md), dirty limits
+     * 64/128 MiB, 30 s, one flusher, 64 KiB folios, 4 MiB read-ahead.
      */
     public static DataOptions defaults() {
-        return new DataOptions(defaultCacheSize(), 64L << 20, 128L << 20, Duration.ofSeconds(30), 1, 64 << 10, 4 << 20);
-    }
-
-    private static long defaultCacheSize() {
-        return Math.max(256L << 20, Runtime.getRuntime().maxMemory() / 4);
+        return new DataOptions(256L << 20, 64L << 20, 128L << 20, Duration.ofSeconds(30), 1, 64 << 10, 4 << 20);
     }
 
     /** Applies the options this data path knows from {@code -o} key/values; others are ignored. */
