@@ -122,6 +122,9 @@ public final class FoliofsMount implements AutoCloseable {
             throw new MountException("interrupted while mounting " + mountpoint);
         }
         connection = connectionOf(mountpoint);
+        if (options.kernelReadahead() > 0) {
+            KernelReadahead.apply(mountpoint, options.kernelReadahead());
+        }
         if (metrics != null) {
             try {
                 MetricsAddress.write(addressFile, metrics.url());

@@ -20,7 +20,9 @@ import java.util.Set;
  * {@code default_permissions} (the kernel checks modes too), {@code fsname=DEVICE},
  * {@code subtype=foliofs}, {@code hard_remove} (unlinked open files keep working through
  * their handle instead of being renamed to .fuse_hidden*). A default is switched off with
- * {@code no} before its name ({@code nohard_remove}).
+ * {@code no} before its name ({@code nohard_remove}). {@code kernel_readahead=SIZE} (default
+ * 1M, 0 keeps the kernel's own) is the kernel's read-ahead window for the mount's files
+ * ({@link KernelReadahead}).
  *
  * <p>Names (and their absence) may be cached long because every change of a name goes through
  * this mount's kernel: the device is opened exclusively, and the kernel updates its own name
@@ -37,9 +39,13 @@ import java.util.Set;
  *                    {@code dirty_limit=}, {@code writeback_age=}, {@code flushers=},
  *                    {@code max_folio=}, {@code readahead=}; see {@link DataOptions})
  * @param metrics     where to serve metrics; empty when {@code metrics=off}
+ * @param kernelReadahead the kernel's read-ahead window for the mount, bytes; 0 leaves it alone
  */
 public record MountOptions(Map<String, String> fuse, boolean readOnly, boolean dax, DataOptions data,
-                           Optional<InetSocketAddress> metrics) {
+                           Optional<InetSocketAddress> metrics, long kernelReadahead) {
+
+    /** The kernel read-ahead window when none is given. */
+    public static final long DEFAULT_KERNEL_READAHEAD = 1L << 20;
 
     /** The metrics address when none is given: loopback, any free port. */
     public static final InetSocketAddress DEFAULT_METRICS = new InetSocketAddress("127.0.0.1", 0);
@@ -85,6 +91,7 @@ public record MountOptions(Map<String, String> fuse, boolean readOnly, boolean d
         boolean dax = false;
         DataOptions data = DataOptions.defaults();
         Optional<InetSocketAddress> metrics = Optional.of(DEFAULT_METRICS);
+        long kernelReadahead = DEFAULT_KERNEL_READAHEAD;
         for (String raw : options) {
             for (String option : raw.split(",")) {
                 String o = option.trim();
@@ -101,6 +108,7 @@ public record MountOptions(Map<String, String> fuse, boolean readOnly, boolean d
                     case "cache_size", "dirty_background", "dirty_limit", "writeback_age", "flushers",
                             "max_folio", "readahead" -> data = data(data, o, key, value);
                     case "metrics" -> metrics = metrics(o, value);
+                    case "kernel_readahead" -> kernelReadahead = kernelReadahead(o, value);
                     default -> {
                         if (FUSE_FLAGS.contains(key) && value == null) {
                             fuse.put(key, null);
@@ -116,7 +124,7 @@ public record MountOptions(Map<String, String> fuse, boolean readOnly, boolean d
                 }
             }
         }
-        return new MountOptions(fuse, readOnly, dax, data, metrics);
+        return new MountOptions(fuse, readOnly, dax, data, metrics, kernelReadahead);
     }
 
     /** The arguments for libfuse: {@code -o} followed by the comma-joined FUSE options. */
@@ -138,6 +146,18 @@ public record MountOptions(Map<String, String> fuse, boolean readOnly, boolean d
             return data.with(Map.of(key, value));
         } catch (IllegalArgumentException e) { // NumberFormatException included
             throw new IllegalArgumentException("mount option '" + option + "': not a valid value");
+        }
+    }
+
+    private static long kernelReadahead(String option, String value) {
+        try {
+            long bytes = DataOptions.size(value == null ? "" : value);
+            if (bytes < 0) {
+                throw new NumberFormatException();
+            }
+            return bytes;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("mount option '" + option + "': expected a size such as 1M, or 0");
         }
     }
 

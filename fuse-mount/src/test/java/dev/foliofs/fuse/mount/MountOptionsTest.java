@@ -72,4 +72,15 @@ class MountOptionsTest {
         assertThatThrownBy(() -> MountOptions.parse("img", List.of("big_writes=1")))
                 .hasMessage("unknown mount option 'big_writes=1'");
     }
+
+    @Test
+    void theKernelReadaheadWindowIsOursNotLibfusesAndZeroLeavesTheKernelsDefault() {
+        assertThat(MountOptions.parse("img", List.of()).kernelReadahead()).isEqualTo(1L << 20);
+        MountOptions o = MountOptions.parse("img", List.of("kernel_readahead=4M"));
+        assertThat(o.kernelReadahead()).isEqualTo(4L << 20);
+        assertThat(String.join(" ", o.fuseArgs())).doesNotContain("kernel_readahead");
+        assertThat(MountOptions.parse("img", List.of("kernel_readahead=0")).kernelReadahead()).isZero();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MountOptions.parse("img", List.of("kernel_readahead=lots")))
+                .hasMessageContaining("kernel_readahead=lots");
+    }
 }
