@@ -1067,7 +1067,7 @@ public final class FoliofsFileSystem implements FileSystem {
         }
     }
 
-    // ---- deferred times and set-ID clearing of writes ----------------------------------------
+    // ---- deferred times and privilege removal of writes ----------------------------------
 
     /**
      * What a write takes away, as the kernel's {@code file_remove_privs}: set-user-ID (and
