@@ -71,6 +71,8 @@ public final class FoliofsFileSystem implements FileSystem {
     private static final long COOKIE_BASE = 3;
     /** Inode records whose deferred times one transaction of sync or unmount journals. */
     private static final int TIMES_PER_TRANSACTION = 256;
+    /** File capabilities: a write removes them (see {@link #removePrivileges}). */
+    static final String CAPABILITY = "security.capability";
 
     private final Volume volume;
     private final Clock clock;
@@ -976,9 +978,7 @@ public final class FoliofsFileSystem implements FileSystem {
             } finally {
                 inode.iolock.writeLock().unlock();
             }
-            if (!caller.isRoot()) {
-                dropSetId(inode);
-            }
+            removePrivileges(caller, inode);
             return n;
         }
 
@@ -1067,21 +1067,46 @@ public final class FoliofsFileSystem implements FileSystem {
         }
     }
 
-    // ---- deferred times and set-ID clearing of writes ----------------------------------------
+    // ---- deferred times and privilege removal of writes ----------------------------------
 
     /**
-     * A write by a non-root caller clears set-user-ID (and set-group-ID with group execute),
-     * in a transaction; the bits are checked first without one, as they are rarely set.
+     * What a write takes away, as the kernel's {@code file_remove_privs}: set-user-ID (and
+     * set-group-ID with group execute) when the caller is not root (the FUSE context carries no
+     * capabilities: non-root is taken as lacking CAP_FSETID), and {@code security.capability}
+     * whoever the caller is. The kernel does this itself before a write through its page cache;
+     * for a direct-IO open it does not, so the filesystem must, and does so for every write
+     * (a no-op after the kernel's).
+     *
+     * <p>Both are checked without a transaction: the mode in the in-core record, the attribute
+     * through the xattr summary (a lookup only when the inode has security attributes). What is
+     * removed is removed in one journaled transaction, which checks again.
      */
-    private void dropSetId(Inode inode) {
-        InodeRecord r = inode.record();
-        if (killSuid(r) == r.mode()) {
+    private void removePrivileges(Caller caller, Inode inode) {
+        boolean setId = !caller.isRoot() && killSuid(inode.record()) != inode.record().mode();
+        if (!setId && !hasCapability(inode)) {
             return;
         }
         txRun(() -> {
-            long now = now();
-            inodes.update(inode, x -> x.withMode(killSuid(x)).withCtime(now));
+            InodeRecord r = inode.record();
+            int mode = caller.isRoot() ? r.mode() : killSuid(r);
+            boolean capability = xattrs.find(inode.ino(), CAPABILITY) != null;
+            if (capability) {
+                xattrs.remove(inode.ino(), CAPABILITY);
+                inode.xattrNamespaces(Inode.XATTRS_UNKNOWN); // loaded again by the next question
+            }
+            if (capability || mode != r.mode()) {
+                long now = now();
+                inodes.update(inode, x -> x.withMode(mode).withCtime(now));
+            }
         });
+    }
+
+    /** Whether {@code inode} has a {@code security.capability} attribute; no lock when it has no security attributes. */
+    private boolean hasCapability(Inode inode) {
+        if ((xattrSummary(inode) & ExtendedAttributes.bit(ExtendedAttributes.Namespace.SECURITY)) == 0) {
+            return false;
+        }
+        return read(() -> xattrs.find(inode.ino(), CAPABILITY) != null);
     }
 
     /** Journals the inode's unjournaled times (not yet durable: a sync or commit makes them so). */
@@ -1157,21 +1182,26 @@ public final class FoliofsFileSystem implements FileSystem {
         checkOpen();
         Inode inode = inodes.get(ino);
         checkXattrRead(caller, inode.record(), ns);
-        int bits = inode.xattrNamespaces();
-        if (bits == Inode.XATTRS_UNKNOWN) {
-            bits = read(() -> {
-                int loaded = xattrs.namespaces(ino);
-                inode.xattrNamespaces(loaded);
-                return loaded;
-            });
-        }
-        if ((bits & ExtendedAttributes.bit(ns)) == 0) {
+        if ((xattrSummary(inode) & ExtendedAttributes.bit(ns)) == 0) {
             return null;
         }
         return read(() -> {
             inodes.get(ino);
             return xattrs.find(ino, name);
         });
+    }
+
+    /** The inode's xattr namespace summary (see {@link Inode#xattrNamespaces}), loaded under the shared lock if unknown. */
+    private int xattrSummary(Inode inode) {
+        int bits = inode.xattrNamespaces();
+        if (bits == Inode.XATTRS_UNKNOWN) {
+            bits = read(() -> {
+                int loaded = xattrs.namespaces(inode.ino());
+                inode.xattrNamespaces(loaded);
+                return loaded;
+            });
+        }
+        return bits;
     }
 
     @Override

@@ -34,6 +34,7 @@ final class FileHandler {
     int open(Caller c, String path, FuseFileInfo fi) {
         OpenFile f = fs.open(c, paths.inode(c, path), fi.flags.get());
         fi.fh.set(open.add(f));
+        DirectIoOpen.apply(fi.flags.get(), fi);
         return 0;
     }
 
@@ -45,6 +46,7 @@ final class FileHandler {
         }
         OpenFile f = fs.create(c, e.parent(), e.name(), m, fi.flags.get());
         fi.fh.set(open.add(f));
+        DirectIoOpen.apply(fi.flags.get(), fi);
         return 0;
     }
 
