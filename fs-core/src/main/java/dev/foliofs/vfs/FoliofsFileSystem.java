@@ -287,6 +287,19 @@ public final class FoliofsFileSystem implements FileSystem {
         }
     }
 
+    /**
+     * Whether {@code mode} is {@code r}'s mode with only set-ID bits taken away: the request the
+     * kernel's {@code file_remove_privs} sends, with the writer's credentials, before a write or
+     * truncate through its page cache. The writer need not own the file (with
+     * {@code default_permissions} the kernel refuses a non-owner's chmod(2) before it reaches
+     * us), so such a request is allowed to anyone who may write the file.
+     */
+    private static boolean dropsOnlySetId(InodeRecord r, int mode) {
+        int before = r.mode() & 07777;
+        int after = mode & 07777;
+        return after != before && (after & ~before) == 0 && ((before ^ after) & ~(S_ISUID | S_ISGID)) == 0;
+    }
+
     private static int killSuid(InodeRecord r) {
         int mode = r.mode() & ~S_ISUID;
         if ((r.mode() & S_IXGRP) != 0) {
@@ -719,7 +732,10 @@ public final class FoliofsFileSystem implements FileSystem {
         InodeRecord r = inode.record();
         // all permission checks before any change
         if (c.mode() != null && !Permissions.isOwner(caller, r)) {
-            throw new FsException(Errno.EPERM, "chmod by a non-owner");
+            if (!dropsOnlySetId(r, c.mode())) {
+                throw new FsException(Errno.EPERM, "chmod by a non-owner");
+            }
+            Permissions.check(caller, r, W_OK, "clearing set-ID bits needs write permission");
         }
         if (c.uid() != null && c.uid() != r.uid() && !caller.isRoot()) {
             throw new FsException(Errno.EPERM, "chown to another user");
@@ -1239,7 +1255,14 @@ public final class FoliofsFileSystem implements FileSystem {
         ExtendedAttributes.Namespace ns = ExtendedAttributes.namespaceOf(name);
         txRun(() -> {
             Inode inode = inodes.get(ino);
-            checkXattrWrite(caller, inode.record(), ns);
+            if (CAPABILITY.equals(name)) {
+                // The kernel's file_remove_privs sends this removal with the writer's credentials;
+                // removal only takes privilege away (and removexattr(2) of it needs CAP_SETFCAP,
+                // checked by the kernel), so anyone who may write the file may remove it.
+                Permissions.check(caller, inode.record(), W_OK, "removing a file capability needs write permission");
+            } else {
+                checkXattrWrite(caller, inode.record(), ns);
+            }
             xattrs.remove(ino, name);
             inode.xattrNamespaces(Inode.XATTRS_UNKNOWN); // loaded again by the next question
             long now = now();

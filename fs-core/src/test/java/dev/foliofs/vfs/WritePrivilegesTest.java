@@ -4,7 +4,9 @@ import static dev.foliofs.vfs.FsFixture.ALICE;
 import static dev.foliofs.vfs.FsFixture.BOB;
 import static dev.foliofs.vfs.FsFixture.ROOT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.foliofs.core.FsException;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +71,31 @@ class WritePrivilegesTest {
         Attr a = f.fs.getattr(ino);
         assertThat(a.mode() & 07777).isEqualTo(0777);
         assertThat(a.ctimeNs()).isEqualTo(f.clock.nanos());
+    }
+
+    /** The kernel's own privilege removal before a buffered write arrives with the writer's credentials. */
+    @Test
+    void aWriterWhoDoesNotOwnTheFileMayDropItsPrivilegesButNothingElse() {
+        long ino = file(06777);
+        f.fs.setxattr(ROOT, ino, FoliofsFileSystem.CAPABILITY, CAP, 0);
+        f.fs.setxattr(ROOT, ino, "security.selinux", "label".getBytes(), 0);
+        assertThatThrownBy(() -> f.fs.setattr(BOB, ino, SetAttr.mode(0777 | 01000)))
+                .as("any other mode change stays the owner's").isInstanceOf(FsException.class);
+        assertThatThrownBy(() -> f.fs.removexattr(BOB, ino, "security.selinux"))
+                .as("other security attributes stay the owner's").isInstanceOf(FsException.class);
+        f.fs.setattr(BOB, ino, SetAttr.mode(0777));
+        f.fs.removexattr(BOB, ino, FoliofsFileSystem.CAPABILITY);
+        assertThat(f.fs.getattr(ino).mode() & 07777).isEqualTo(0777);
+        assertThat(f.fs.listxattr(ROOT, ino)).containsExactly("security.selinux");
+
+        long locked = f.file(ALICE, f.fs.lookup(ROOT, FileSystem.ROOT_INO, "play").ino(), "locked", "abc");
+        f.fs.setattr(ALICE, locked, SetAttr.mode(06755));
+        f.fs.setxattr(ROOT, locked, FoliofsFileSystem.CAPABILITY, CAP, 0);
+        assertThatThrownBy(() -> f.fs.setattr(BOB, locked, SetAttr.mode(0755)))
+                .as("not without write permission").isInstanceOf(FsException.class);
+        assertThatThrownBy(() -> f.fs.removexattr(BOB, locked, FoliofsFileSystem.CAPABILITY))
+                .as("not without write permission").isInstanceOf(FsException.class);
+        assertThat(f.fs.getattr(locked).mode() & 07777).isEqualTo(06755);
     }
 
     @Test

@@ -101,6 +101,21 @@ class DirectIoTest {
         assertThat(python(dir, false, SHOW)).isEqualTo("0o100777 []");
     }
 
+    /**
+     * Through the page cache the kernel removes the privileges itself, as SETATTR and REMOVEXATTR
+     * requests carrying the writer's credentials: a writer who does not own the file must not be
+     * refused them (the write would fail with EPERM).
+     */
+    @Test
+    void aNonOwnerBufferedWriteClearsSetIdBitsAndRemovesTheCapability() throws Exception {
+        Path dir = dirWithFile(06777);
+        python(dir, false, SET_CAPABILITY);
+        assertThat(python(dir, true, "import os\nfd = os.open('f', os.O_WRONLY)\n"
+                + "print(os.pwrite(fd, b'z' * 4096, 0))\nos.close(fd)\n")).isEqualTo("4096");
+        assertThat(python(dir, false, SHOW)).isEqualTo("0o100777 []");
+        assertThat(python(dir, false, "print(open('f').read(4))")).isEqualTo("zzzz");
+    }
+
     @Test
     void aRootDirectWriteKeepsSetIdBitsButRemovesTheCapability() throws Exception {
         Path dir = dirWithFile(06777);
