@@ -225,13 +225,22 @@ public final class CachedFileData implements FileData {
     }
 
     /**
-     * Last descriptor gone: the speculative tail past EOF (DELALLOC, or the UNWRITTEN blocks
-     * writeback made of it) is given back. Runs inside the vfs's metadata update; waits for
-     * nothing.
+     * Last descriptor gone: forgets the reader's stream (a read-ahead hint; a concurrent open
+     * may start a new one) and answers whether a speculative tail waits to be trimmed. A tail
+     * is only added by a write through an open descriptor, whose own last close asks again.
      */
     @Override
-    public void release(Inode inode) {
+    public boolean release(Inode inode) {
         streams.remove(inode.ino());
+        return speculative.contains(inode.ino());
+    }
+
+    /**
+     * The speculative tail past EOF (DELALLOC, or the UNWRITTEN blocks writeback made of it)
+     * is given back. Runs inside the vfs's metadata update; waits for nothing.
+     */
+    @Override
+    public void releaseSpace(Inode inode) {
         if (speculative.remove(inode.ino())) {
             trimTail(inode.ino(), inode.record().size());
         }

@@ -269,7 +269,8 @@ public final class DirectFileData implements FileData {
     }
 
     @Override
-    public void release(Inode inode) {
+    public boolean release(Inode inode) {
+        return false; // nothing is reserved or preallocated on this path
     }
 
     @Override

@@ -65,8 +65,22 @@ public interface FileData {
     /** One descriptor of the inode is being closed: report a pending writeback error once. */
     void flush(Inode inode);
 
-    /** The last descriptor of the inode is gone. */
-    void release(Inode inode);
+    /**
+     * The last descriptor of the inode is gone. Called under the shared metadata lock, right
+     * after the open count dropped to zero; a concurrent open may pin the inode again at once,
+     * so this drops per-open hints only and changes no metadata. Returns whether the inode has
+     * space to give back ({@link #releaseSpace}): only then does the close need a transaction.
+     * Must be cheap: every last close asks.
+     */
+    boolean release(Inode inode);
+
+    /**
+     * Gives back what {@link #release} announced (a speculative tail past EOF), inside the
+     * vfs's {@code Volume.update}, when no descriptor of the inode is open and it is not freed.
+     * Harmless when nothing is left to give back: two closes racing with an open may both ask.
+     */
+    default void releaseSpace(Inode inode) {
+    }
 
     /**
      * The inode is being freed, inside the caller's {@code Volume.update}: drop every block

@@ -220,8 +220,9 @@ public final class DaxFileData implements FileData {
     }
 
     @Override
-    public void release(Inode inode) {
+    public boolean release(Inode inode) {
         // installed pages stay until the inode leaves memory or its blocks change
+        return false;
     }
 
     @Override

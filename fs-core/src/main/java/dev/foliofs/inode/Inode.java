@@ -28,7 +28,10 @@ public final class Inode {
     public final ReentrantReadWriteLock iolock = new ReentrantReadWriteLock();
     public final ReentrantReadWriteLock mmaplock = new ReentrantReadWriteLock();
     public final ReentrantLock ilock = new ReentrantLock();
-    /** Open descriptors; guarded by the volume's metadata lock for the unlink/close decision. */
+    /**
+     * Open descriptors. Pins are taken and dropped under the shared metadata lock (so that an
+     * unlink, exclusive, sees a count no close or open is changing) and guarded by this.
+     */
     private int opens;
     /** Set when the last name went while open: the inode is an orphan, freed at last close. */
     private boolean orphan;

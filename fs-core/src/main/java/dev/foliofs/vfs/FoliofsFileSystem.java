@@ -22,6 +22,7 @@ import dev.foliofs.data.DataRequests;
 import dev.foliofs.data.FileData;
 import dev.foliofs.dir.DirectoryEntries;
 import dev.foliofs.extent.ExtentMap;
+import dev.foliofs.inject.InjectionPoints;
 import dev.foliofs.inode.Inode;
 import dev.foliofs.inode.InodeRecord;
 import dev.foliofs.inode.InodeTable;
@@ -69,6 +70,11 @@ public final class FoliofsFileSystem implements FileSystem {
     private static final long DAY_NS = 86_400_000_000_000L;
     /** Cookies 1 and 2 are "." and ".."; stored entries follow at position + 3. */
     private static final long COOKIE_BASE = 3;
+    /**
+     * Injection point: a close has taken its pin off and found work for a transaction, which
+     * it is about to start (no metadata lock held).
+     */
+    public static final String CLOSE_UPDATE = "vfs.close.update";
     /** Inode records whose deferred times one transaction of sync or unmount journals. */
     private static final int TIMES_PER_TRANSACTION = 256;
     /** File capabilities: a write removes them (see {@link #removePrivileges}). */
@@ -1071,16 +1077,51 @@ public final class FoliofsFileSystem implements FileSystem {
                 FoliofsFileSystem.this.read(() -> inodes.unpin(inode));
                 return;
             }
-            txRun(() -> {
-                if (inodes.unpin(inode) == 0) {
-                    data.release(inode);
-                    if (inode.record().nlink() == 0 && !inode.isFreed()) {
-                        freeInode(inode);
-                    }
-                }
-                inodes.writeTimes(inode);
-            });
+            if (FoliofsFileSystem.this.read(() -> unpinForClose(inode))) {
+                InjectionPoints.hit(CLOSE_UPDATE, inode.ino(), 0);
+                txRun(() -> finishClose(inode));
+            }
         }
+    }
+
+    // ---- closing --------------------------------------------------------------------------
+
+    /**
+     * The part of a close that needs no transaction, under the shared metadata lock: one pin
+     * fewer and, if it was the last, the data path's release. Returns whether a transaction has
+     * work left ({@link #finishClose}): unjournaled times, or after the last close a file
+     * without names to free or space to give back. Most closes (every close of a file created
+     * and closed unwritten) have none and take neither the exclusive lock nor a transaction.
+     *
+     * <p>Why the shared lock: unlink decides "still open: orphan it, else free it" under the
+     * exclusive lock, so it cannot fall between this unpin and the look at the link count (an
+     * orphan whose last close saw a link would stay until the next mount). Opens pin under the
+     * shared lock too, so one may pin the inode again right after the unpin: the transaction
+     * checks the count again.
+     */
+    private boolean unpinForClose(Inode inode) {
+        boolean work = inode.timesUnjournaled();
+        if (inodes.unpin(inode) == 0) {
+            boolean space = data.release(inode);
+            work |= space || inode.record().nlink() == 0;
+        }
+        return work;
+    }
+
+    /**
+     * The transaction of a close that {@link #unpinForClose} found work for. The last-close
+     * work is done only if the inode is (still) unopened and not freed: an open since the
+     * unpin leaves it to that descriptor's close, and an unlink since may have freed it (its
+     * number may even be in use again, so nothing may be done by number).
+     */
+    private void finishClose(Inode inode) {
+        if (inode.opens() == 0 && !inode.isFreed()) {
+            data.releaseSpace(inode);
+            if (inode.record().nlink() == 0) {
+                freeInode(inode);
+            }
+        }
+        inodes.writeTimes(inode);
     }
 
     // ---- deferred times and privilege removal of writes ----------------------------------

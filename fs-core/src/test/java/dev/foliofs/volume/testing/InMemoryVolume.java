@@ -44,6 +44,7 @@ public final class InMemoryVolume implements Volume {
     private final FreeSpace free;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private long lastTx;
+    private volatile long committedUpdates;
     private int depth;
     private int failUpdates;
     private boolean closed;
@@ -141,6 +142,11 @@ public final class InMemoryVolume implements Volume {
         }
     }
 
+    /** Top-level updates committed so far (nested ones join their outer update): transactions. */
+    public long committedUpdates() {
+        return committedUpdates;
+    }
+
     /** The next {@code n} top-level updates throw {@code FsException(EIO)} after running (and roll back). */
     public void failNextUpdates(int n) {
         failUpdates = n;
@@ -234,6 +240,7 @@ public final class InMemoryVolume implements Volume {
                 });
                 free.transactionCommitted(++lastTx);
                 free.transactionDurable(lastTx);
+                committedUpdates++;
                 return result;
             } finally {
                 depth--;
