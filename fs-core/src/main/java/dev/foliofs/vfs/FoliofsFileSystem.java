@@ -390,6 +390,15 @@ public final class FoliofsFileSystem implements FileSystem {
         if (isDot(name) || dirents.lookup(parent, b) != null) {
             throw new FsException(Errno.EEXIST, name + " exists in directory " + parent);
         }
+        return addNode(caller, dir, b, mode, rdev, symlinkTarget);
+    }
+
+    /**
+     * The second half of {@link #createNode}, for a caller that has already checked, in this
+     * tx, that {@code dir} is writable by {@code caller} and has no entry {@code name}.
+     */
+    private Inode addNode(Caller caller, Inode dir, byte[] name, int mode, long rdev, byte[] symlinkTarget) {
+        long parent = dir.ino();
         InodeRecord d = dir.record();
         boolean isDir = (mode & S_IFMT) == S_IFDIR;
         if (isDir && d.nlink() >= LINK_MAX) {
@@ -413,7 +422,7 @@ public final class FoliofsFileSystem implements FileSystem {
         if (symlinkTarget != null) {
             aux.putSymlinkTarget(child.ino(), symlinkTarget);
         }
-        dirents.insert(parent, b, child.ino(), m & S_IFMT);
+        dirents.insert(parent, name, child.ino(), m & S_IFMT);
         inodes.update(dir, r -> (isDir ? r.withNlink(r.nlink() + 1) : r).modified(now));
         return child;
     }
@@ -901,7 +910,8 @@ public final class FoliofsFileSystem implements FileSystem {
                 }
                 return openInTx(caller, existing, flags, false);
             }
-            Inode child = createNode(caller, parent, name, S_IFREG | (mode & 07777), 0, null);
+            // the name was looked up above: only the write permission is left to check
+            Inode child = addNode(caller, writableDirectory(caller, parent), b, S_IFREG | (mode & 07777), 0, null);
             return openInTx(caller, child, flags, true);
         });
         return truncateOnOpen(caller, h);
