@@ -297,7 +297,7 @@ public final class Writeback implements AutoCloseable {
                 for (Map.Entry<Long, InodeDirty> e : inodes.entrySet()) {
                     InodeDirty d = e.getValue();
                     if (d.blocks.get() > 0 && (over || now - d.dirtiedAtNanos >= ageNanos)) {
-                        writeback(e.getKey(), 0, Long.MAX_VALUE);
+                        backgroundPass(e.getKey());
                     }
                 }
                 quietRounds = dirtyBytes.get() == 0 ? quietRounds + 1 : 0;
@@ -312,10 +312,24 @@ public final class Writeback implements AutoCloseable {
         } finally {
             flushers.remove(Thread.currentThread());
             running.decrementAndGet();
-            wakeThrottled(); // a writer waiting for this thread's progress must not wait for a ghost
             if (!closed && dirtyBytes.get() > 0) {
                 startFlushers(); // data dirtied while this thread was leaving
             }
+        }
+    }
+
+    /**
+     * A flusher's pass over one inode. A failure other than a data IO error (those are
+     * recorded where they happen) ends this flusher thread (another starts while data is
+     * dirty); it is first recorded for the inode's next fsync and close (invariant 8), which
+     * also wakes throttled writers: none waits for a thread that is gone.
+     */
+    private void backgroundPass(long ino) {
+        try {
+            writeback(ino, 0, Long.MAX_VALUE);
+        } catch (RuntimeException e) {
+            recordError(ino, e);
+            throw e;
         }
     }
 

@@ -104,6 +104,38 @@ class ThrottleTest {
     }
 
     @Test
+    void aFlusherThatDiesWakesAThrottledWriterAndTheFailureIsReportedToFsync() throws Exception {
+        DataPathRig rig = new DataPathRig(InMemoryVolume.create(4096, BLOCK), null, 4 << 20,
+                options(Duration.ofDays(1)));
+        Pause flusher = InjectionPoints.pauseAt(Writeback.NEXT_FOLIO);
+        CountDownLatch waiting = waiting();
+        Pause restarted = null;
+        try {
+            Thread w = writer(rig);
+            flusher.awaitArrival();
+            assertThat(waiting.await(HANG, TimeUnit.SECONDS)).isTrue();
+            InjectionPoints.onceAt(Writeback.NEXT_FOLIO, h -> true, h -> {
+                throw new IllegalStateException("flusher bug");
+            });
+            restarted = InjectionPoints.pauseAt(Writeback.NEXT_FOLIO); // the next flusher makes no progress
+
+            flusher.release();
+            restarted.awaitArrival();
+            w.join(TimeUnit.SECONDS.toMillis(HANG));
+            assertThat(w.isAlive()).as("the dead flusher's failure woke the writer").isFalse();
+            assertThat(rig.writeback.overLimit()).as("nothing was cleaned").isTrue();
+            restarted.release();
+            assertThatThrownBy(() -> rig.writeback.fsync(1, 0, Long.MAX_VALUE)).isInstanceOf(FsException.class);
+        } finally {
+            flusher.release();
+            if (restarted != null) {
+                restarted.release();
+            }
+            rig.writeback.close();
+        }
+    }
+
+    @Test
     void aStalledFlusherHoldsAWriterNoLongerThanTheMaximumPause() throws Exception {
         DataPathRig rig = new DataPathRig(InMemoryVolume.create(4096, BLOCK), null, 4 << 20,
                 options(Duration.ZERO));
