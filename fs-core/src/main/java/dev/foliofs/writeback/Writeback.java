@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -84,10 +85,10 @@ public final class Writeback implements AutoCloseable {
     /** Writeback errors since start: a throttled writer stops waiting at a new one. */
     private final AtomicLong errorCount = new AtomicLong();
     /** Writers waiting in {@link #throttle}. */
-    private final java.util.concurrent.atomic.AtomicInteger waiters = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger waiters = new AtomicInteger();
     /** Live flusher threads: started when data becomes dirty, gone after a quiet spell. */
     private final java.util.Set<Thread> flushers = ConcurrentHashMap.newKeySet();
-    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger running = new AtomicInteger();
     private volatile boolean closed;
 
     final Counter staleRetries;
