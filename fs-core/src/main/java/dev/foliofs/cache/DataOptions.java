@@ -81,8 +81,16 @@ public record DataOptions(long cacheSize, long dirtyBackground, long dirtyLimit,
         return Long.parseLong(t) * mul;
     }
 
+    /**
+     * The writeback options. A batch (data IO, one device flush, one conversion commit) spans
+     * a quarter of {@code dirty_background}, at least 1 MiB: large enough that the flush and
+     * the journal commit are paid rarely (see docs/PERFORMANCE.md), small enough that
+     * throttled writers, which wake on a batch's completion, see progress several times while
+     * the flusher brings dirty bytes from the limit down to the background threshold.
+     */
     public WritebackOptions writeback() {
-        return new WritebackOptions(writebackAge, dirtyBackground, dirtyLimit, flushers, Math.max(1L << 20, dirtyBackground / 16));
+        return new WritebackOptions(writebackAge, dirtyBackground, dirtyLimit, flushers,
+                Math.max(1L << 20, dirtyBackground / 4));
     }
 
     /** The factory to put in the filesystem's options. */

@@ -66,7 +66,8 @@ public final class BufferedIo {
      * Copies {@code src} into the cache at {@code pos}, reserving space for holes
      * (ENOSPC is thrown here, never at writeback). Returns the bytes written; src's position
      * advances by that much. A write that fails part way returns what it wrote before the
-     * failure, or throws if that is nothing.
+     * failure, or throws if that is nothing. Does not throttle: the caller calls
+     * {@link Writeback#throttle} once it holds no lock of the file.
      */
     public int write(long ino, long pos, ByteBuffer src) {
         int len = src.remaining();
@@ -114,7 +115,6 @@ public final class BufferedIo {
         } finally {
             writeback.dirtied(ino, newlyDirty);
         }
-        writeback.throttle(ino);
         return (int) (it.position() - pos);
     }
 

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -43,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * {@link #checkFsyncError fsync} and once to the next {@link #checkCloseError close} of that
  * inode.
  *
+ * <p><b>Throttling</b> ({@link #throttle}): a writer above the hard dirty limit does not write
+ * back anything itself; it kicks the flushers and sleeps, holding no lock of its file, until
+ * dirty bytes drop below the limit or writeback has cleaned as much as it dirtied (bounded).
+ *
  * <p><b>Locking</b>: a pass holds the inode's writeback lock (one pass per inode at a time)
  * and never the iolock, so writers, truncate and punch may run meanwhile; they wait for a
  * folio's writeback to end before dropping it.
@@ -54,6 +59,8 @@ public final class Writeback implements AutoCloseable {
     public static final String SUBMIT = "writeback.submit";
     /** Injection point: a batch's IO completed, before the completions are accounted. */
     public static final String COMPLETE = "writeback.io-complete";
+    /** Injection point: a writer over the dirty limit is about to wait; {@code offset} is its debt in bytes. */
+    public static final String THROTTLE_WAIT = "writeback.throttle-wait";
 
     private static final Logger LOG = LoggerFactory.getLogger(Writeback.class);
     /** Snapshot buffers are aligned for O_DIRECT devices (4 KiB covers every logical block size). */
@@ -71,10 +78,17 @@ public final class Writeback implements AutoCloseable {
     private final AtomicLong dirtyBytes = new AtomicLong();
     private final ReentrantLock flusherLock = new ReentrantLock();
     private final Condition flusherWake = flusherLock.newCondition();
-    private final Condition belowLimit = flusherLock.newCondition();
+    /** Signalled when dirty bytes were cleaned or an error happened: throttled writers look again. */
+    private final Condition progress = flusherLock.newCondition();
+    /** Bytes cleaned (written back or discarded) since start: the progress throttled writers wait for. */
+    private final AtomicLong cleanedBytes = new AtomicLong();
+    /** Writeback errors since start: a throttled writer stops waiting at a new one. */
+    private final AtomicLong errorCount = new AtomicLong();
+    /** Writers waiting in {@link #throttle}. */
+    private final AtomicInteger waiters = new AtomicInteger();
     /** Live flusher threads: started when data becomes dirty, gone after a quiet spell. */
     private final java.util.Set<Thread> flushers = ConcurrentHashMap.newKeySet();
-    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger running = new AtomicInteger();
     private volatile boolean closed;
 
     final Counter staleRetries;
@@ -174,39 +188,82 @@ public final class Writeback implements AutoCloseable {
             return;
         }
         inode(ino).blocks.addAndGet(-blocks);
-        if (dirtyBytes.addAndGet(-(long) blocks * blockSize) <= options.limitBytes()) {
-            flusherLock.lock();
-            try {
-                belowLimit.signalAll();
-            } finally {
-                flusherLock.unlock();
-            }
-        }
+        long bytes = (long) blocks * blockSize;
+        dirtyBytes.addAndGet(-bytes);
+        cleanedBytes.addAndGet(bytes);
+        wakeThrottled();
+    }
+
+    /** True while writers are throttled: dirty bytes are above the hard limit. */
+    public boolean overLimit() {
+        return dirtyBytes.get() > options.limitBytes();
     }
 
     /**
-     * Called by a writer after dirtying data, holding no folio lock. Above the hard limit the
-     * writer first writes back its own file, then waits for the flusher until dirty bytes
-     * drop below the limit.
+     * Dirty-page balancing (the kernel's balance_dirty_pages): called by a writer after its
+     * write completed, holding no lock of the file (neither its iolock nor a folio lock), with
+     * {@code debt} the bytes that write dirtied at most. At or below the hard limit it returns
+     * at once. Above it the writer kicks the flushers and waits until one of:
+     * <ul>
+     *   <li>dirty bytes dropped to the limit;</li>
+     *   <li>writeback cleaned {@code debt} bytes since the wait began: the writer's fair share,
+     *       so that writers together dirty no faster than writeback cleans;</li>
+     *   <li>a writeback IO error happened (it is reported to the file's next fsync and close,
+     *       invariant 8; the write itself already succeeded);</li>
+     *   <li>writeback is closed, or {@link WritebackOptions#maxPause} passed: a stalled flusher
+     *       never holds a writer forever.</li>
+     * </ul>
+     * With no flusher threads configured the writer writes back its own file instead (nobody
+     * else would); still without the iolock, which writeback passes never take.
+     *
+     * <p>Invariant 7 is untouched: the write reserved its space before it returned data to
+     * the cache; waiting here only paces it.
      */
-    public void throttle(long ino) {
-        if (dirtyBytes.get() <= options.limitBytes()) {
+    public void throttle(long ino, long debt) {
+        if (!overLimit()) {
             return;
         }
         throttled.increment();
-        writeback(ino, 0, Long.MAX_VALUE);
-        flusherLock.lock();
+        if (options.flusherThreads() == 0) {
+            writeback(ino, 0, Long.MAX_VALUE);
+            return;
+        }
+        long startCleaned = cleanedBytes.get();
+        long startErrors = errorCount.get();
+        long deadline = System.nanoTime() + options.maxPause().toNanos();
+        InjectionPoints.hit(THROTTLE_WAIT, ino, debt);
+        waiters.incrementAndGet();
         try {
-            while (dirtyBytes.get() > options.limitBytes() && !closed) {
-                flusherWake.signalAll();
-                if (options.flusherThreads() == 0) {
-                    break;
+            startFlushers();
+            flusherLock.lock();
+            try {
+                while (overLimit() && cleanedBytes.get() - startCleaned < debt
+                        && errorCount.get() == startErrors && !closed) {
+                    flusherWake.signalAll();
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    progress.awaitNanos(left);
                 }
-                belowLimit.await(100, TimeUnit.MILLISECONDS);
+            } finally {
+                flusherLock.unlock();
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FsException(Errno.EIO, "interrupted while throttled");
+            Thread.currentThread().interrupt(); // the write itself succeeded: only the pause ends
+        } finally {
+            waiters.decrementAndGet();
+        }
+    }
+
+    /** Wakes throttled writers to look again (progress, an error, a flusher leaving, close). */
+    private void wakeThrottled() {
+        if (waiters.get() == 0) {
+            return;
+        }
+        flusherLock.lock();
+        try {
+            progress.signalAll();
         } finally {
             flusherLock.unlock();
         }
@@ -241,7 +298,7 @@ public final class Writeback implements AutoCloseable {
                 for (Map.Entry<Long, InodeDirty> e : inodes.entrySet()) {
                     InodeDirty d = e.getValue();
                     if (d.blocks.get() > 0 && (over || now - d.dirtiedAtNanos >= ageNanos)) {
-                        writeback(e.getKey(), 0, Long.MAX_VALUE);
+                        backgroundPass(e.getKey());
                     }
                 }
                 quietRounds = dirtyBytes.get() == 0 ? quietRounds + 1 : 0;
@@ -262,6 +319,21 @@ public final class Writeback implements AutoCloseable {
         }
     }
 
+    /**
+     * A flusher's pass over one inode. A failure other than a data IO error (those are
+     * recorded where they happen) ends this flusher thread (another starts while data is
+     * dirty); it is first recorded for the inode's next fsync and close (invariant 8), which
+     * also wakes throttled writers: none waits for a thread that is gone.
+     */
+    private void backgroundPass(long ino) {
+        try {
+            writeback(ino, 0, Long.MAX_VALUE);
+        } catch (RuntimeException e) {
+            recordError(ino, e);
+            throw e;
+        }
+    }
+
     // ---- errors ------------------------------------------------------------------------
 
     private void recordError(long ino, Exception e) {
@@ -269,6 +341,8 @@ public final class Writeback implements AutoCloseable {
         InodeDirty d = inode(ino);
         d.fsyncError = true;
         d.closeError = true;
+        errorCount.incrementAndGet();
+        wakeThrottled();
         LOG.warn("data writeback of inode {} failed: {}", ino, e.toString());
     }
 
@@ -496,7 +570,7 @@ public final class Writeback implements AutoCloseable {
         flusherLock.lock();
         try {
             flusherWake.signalAll();
-            belowLimit.signalAll();
+            progress.signalAll();
         } finally {
             flusherLock.unlock();
         }

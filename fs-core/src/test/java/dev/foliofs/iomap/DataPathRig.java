@@ -6,6 +6,7 @@ import dev.foliofs.extent.ExtentMap;
 import dev.foliofs.extent.ExtentSequence;
 import dev.foliofs.volume.Volume;
 import dev.foliofs.volume.testing.InMemoryVolume;
+import dev.foliofs.writeback.InodeMetadata;
 import dev.foliofs.writeback.Writeback;
 import dev.foliofs.writeback.WritebackOptions;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,18 +37,27 @@ public final class DataPathRig {
     }
 
     public DataPathRig(InMemoryVolume memory, BlockDevice device, long cacheBytes, WritebackOptions options) {
+        this(memory, device, cacheBytes, options, InodeMetadata.NONE);
+    }
+
+    /** A rig whose writeback journals {@code metadata} with every extent conversion. */
+    public DataPathRig(InMemoryVolume memory, BlockDevice device, long cacheBytes, WritebackOptions options,
+                       InodeMetadata metadata) {
         this.memory = memory;
         this.volume = device == null ? memory : new OnDeviceVolume(memory, device);
         this.extents = new ExtentMap(memory.extents(), new ExtentSequence());
         this.reservation = new SpaceReservation(volume, registry);
         this.ops = new ExtentMappingOps(volume, extents, reservation, registry);
         this.cache = new PageCache(cacheBytes, BLOCK, 64 * 1024, registry);
-        this.writeback = new Writeback(volume, cache, ops, options, registry);
+        this.writeback = new Writeback(volume, cache, ops, options, metadata, registry);
         this.io = new BufferedIo(volume, cache, ops, writeback, registry);
     }
 
+    /** A buffered write followed by the dirty throttle, as the cached data path does it. */
     public int write(long ino, long pos, byte[] data) {
-        return io.write(ino, pos, ByteBuffer.wrap(data));
+        int n = io.write(ino, pos, ByteBuffer.wrap(data));
+        writeback.throttle(ino, n);
+        return n;
     }
 
     public byte[] read(long ino, long pos, int len) {
