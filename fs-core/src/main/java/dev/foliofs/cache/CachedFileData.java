@@ -19,7 +19,6 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The default data path: buffered IO through the folio cache, delayed allocation, and
@@ -140,31 +139,19 @@ public final class CachedFileData implements FileData {
                 preallocate(inode, end);
             }
         }
-        if (writeback.overLimit()) {
-            throttleUnlocked(inode, written);
-        }
         return written;
     }
 
     /**
-     * The write is complete (data in the cache, space reserved, size set): pace the writer
-     * against writeback without holding the file's iolock, so that other writers and readers
-     * of the file (and truncate) proceed while this one sleeps. The vfs called {@link #write}
-     * with the iolock held exclusive and does nothing after it but unlock; it is let go here
-     * and taken back before returning, so the caller's unlock stays balanced.
+     * Paces a writer against writeback once its write is complete (data in the cache, space
+     * reserved, size set) and it holds no lock of the file, so that other writers and readers
+     * of the file (and truncate) proceed while it sleeps: waits while dirty data is over the
+     * limit (see {@link Writeback#throttle}).
      */
-    private void throttleUnlocked(Inode inode, long debt) {
-        ReentrantReadWriteLock.WriteLock lock = inode.iolock.writeLock();
-        int holds = inode.iolock.getWriteHoldCount();
-        for (int i = 0; i < holds; i++) {
-            lock.unlock();
-        }
-        try {
-            writeback.throttle(inode.ino(), debt);
-        } finally {
-            for (int i = 0; i < holds; i++) {
-                lock.lock();
-            }
+    @Override
+    public void paceWriter(Inode inode, long written) {
+        if (writeback.overLimit()) {
+            writeback.throttle(inode.ino(), written);
         }
     }
 

@@ -49,6 +49,14 @@ public interface FileData {
     /** Writes all of {@code src} at {@code offset}, growing the file as needed; returns the byte count. */
     int write(Inode inode, long offset, ByteBuffer src);
 
+    /**
+     * Called after a {@link #write} of {@code written} bytes has returned, with no lock of the
+     * file held: may make the writer wait while too much dirty data waits for writeback. Paths
+     * that write through at once have nothing to pace.
+     */
+    default void paceWriter(Inode inode, long written) {
+    }
+
     /** Sets the size: shrinking frees the blocks past it and zeroes the rest of the last block. */
     void truncate(Inode inode, long newSize);
 

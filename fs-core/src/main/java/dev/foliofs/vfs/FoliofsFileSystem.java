@@ -1011,6 +1011,7 @@ public final class FoliofsFileSystem implements FileSystem {
                 inode.iolock.writeLock().unlock();
             }
             removePrivileges(caller, inode);
+            data.paceWriter(inode, n); // unlocked: others of this file go on while it waits
             return n;
         }
 
