@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.foliofs.cache.Folio;
 import dev.foliofs.device.BlockDevice;
+import dev.foliofs.device.ForwardingBlockDevice;
 import dev.foliofs.inject.InjectionPoints;
 import dev.foliofs.inject.Pause;
 import dev.foliofs.volume.testing.InMemoryVolume;
@@ -167,16 +168,15 @@ class ReadAheadTest {
     }
 
     /** A device whose reads can be held, remembering what they read. */
-    static final class GatedDevice implements BlockDevice {
+    static final class GatedDevice extends ForwardingBlockDevice {
         final InMemoryVolume volume;
-        private final BlockDevice inner;
         private volatile CountDownLatch gate = new CountDownLatch(0);
         private final CountDownLatch blocked = new CountDownLatch(1);
         private final java.util.Queue<long[]> reads = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
         GatedDevice(InMemoryVolume volume) {
+            super(volume.device());
             this.volume = volume;
-            this.inner = volume.device();
         }
 
         /** Reads block from now on (not a close of the device). */
@@ -202,8 +202,6 @@ class ReadAheadTest {
             return reads.stream().filter(r -> r[0] <= address && address < r[0] + r[1]).count();
         }
 
-        @Override public long size() { return inner.size(); }
-        @Override public int logicalBlockSize() { return inner.logicalBlockSize(); }
         @Override public void read(long offset, ByteBuffer dst) throws IOException {
             reads.add(new long[] {offset, dst.remaining()});
             CountDownLatch g = gate;
@@ -219,9 +217,6 @@ class ReadAheadTest {
             }
             inner.read(offset, dst);
         }
-        @Override public void write(long offset, ByteBuffer src) throws IOException { inner.write(offset, src); }
-        @Override public void flush() throws IOException { inner.flush(); }
-        @Override public void discard(long offset, long length) throws IOException { inner.discard(offset, length); }
         @Override public String describe() { return "gated " + inner.describe(); }
     }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.foliofs.device.BlockDevice;
 import dev.foliofs.device.CrashPolicy;
 import dev.foliofs.device.FaultInjectingDevice;
+import dev.foliofs.device.ForwardingBlockDevice;
 import dev.foliofs.device.MemoryBlockDevice;
 import dev.foliofs.fsck.Fsck;
 import dev.foliofs.fsck.FsckReport;
@@ -187,16 +188,15 @@ class JournalIoOutsideTheLockTest {
      * Holds the first write into the gated range made while {@link #hold} is set until
      * {@link #release}; everything else passes straight through.
      */
-    private static final class GatedDevice implements BlockDevice {
+    private static final class GatedDevice extends ForwardingBlockDevice {
         final AtomicBoolean hold = new AtomicBoolean();
         final CountDownLatch arrived = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
-        private final BlockDevice inner;
         private volatile long from = -1;
         private volatile long to = -1;
 
         GatedDevice(BlockDevice inner) {
-            this.inner = inner;
+            super(inner);
         }
 
         void gate(long from, long to) {
@@ -221,38 +221,8 @@ class JournalIoOutsideTheLockTest {
         }
 
         @Override
-        public long size() {
-            return inner.size();
-        }
-
-        @Override
-        public int logicalBlockSize() {
-            return inner.logicalBlockSize();
-        }
-
-        @Override
-        public void read(long offset, ByteBuffer dst) throws IOException {
-            inner.read(offset, dst);
-        }
-
-        @Override
-        public void flush() throws IOException {
-            inner.flush();
-        }
-
-        @Override
-        public void discard(long offset, long length) throws IOException {
-            inner.discard(offset, length);
-        }
-
-        @Override
         public String describe() {
             return "gated " + inner.describe();
-        }
-
-        @Override
-        public void close() throws IOException {
-            inner.close();
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.foliofs.writeback;
 
 import dev.foliofs.device.BlockDevice;
+import dev.foliofs.device.ForwardingBlockDevice;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -9,18 +10,13 @@ import java.util.List;
  * A device that appends "W" for each write and "F" for each flush to a shared log (in the
  * order they happen), so a test can put them next to other events in the same log.
  */
-final class OrderRecordingDevice implements BlockDevice {
-    private final BlockDevice inner;
+final class OrderRecordingDevice extends ForwardingBlockDevice {
     private final List<String> log;
 
     OrderRecordingDevice(BlockDevice inner, List<String> log) {
-        this.inner = inner;
+        super(inner);
         this.log = log;
     }
-
-    @Override public long size() { return inner.size(); }
-    @Override public int logicalBlockSize() { return inner.logicalBlockSize(); }
-    @Override public void read(long offset, ByteBuffer dst) throws IOException { inner.read(offset, dst); }
 
     @Override
     public void write(long offset, ByteBuffer src) throws IOException {
@@ -34,7 +30,5 @@ final class OrderRecordingDevice implements BlockDevice {
         log.add("F");
     }
 
-    @Override public void discard(long offset, long length) throws IOException { inner.discard(offset, length); }
     @Override public String describe() { return "order-recording " + inner.describe(); }
-    @Override public void close() throws IOException { inner.close(); }
 }
