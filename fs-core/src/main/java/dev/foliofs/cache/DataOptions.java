@@ -25,12 +25,14 @@ public record DataOptions(long cacheSize, long dirtyBackground, long dirtyLimit,
     }
 
     /**
-     * The defaults: 256 MiB of clean cache (a larger one costs a streaming reader more in
-     * garbage collection and fresh heap than it saves: see docs/PERFORMANCE.md), dirty limits
-     * 64/128 MiB, 30 s, one flusher, 64 KiB folios, 4 MiB read-ahead.
+     * The defaults: a clean cache of an eighth of the machine's memory (folio memory is off the
+     * Java heap, so its size costs no garbage collection; {@link MemoryBudget#defaultCacheSize}),
+     * dirty limits 64/128 MiB, 30 s, one flusher, 64 KiB folios, 4 MiB read-ahead.
      */
     public static DataOptions defaults() {
-        return new DataOptions(256L << 20, 64L << 20, 128L << 20, Duration.ofSeconds(30), 1, 64 << 10, 4 << 20);
+        long dirtyLimit = 128L << 20;
+        return new DataOptions(MemoryBudget.current().defaultCacheSize(dirtyLimit), 64L << 20, dirtyLimit,
+                Duration.ofSeconds(30), 1, 64 << 10, 4 << 20);
     }
 
     /** Applies the options this data path knows from {@code -o} key/values; others are ignored. */

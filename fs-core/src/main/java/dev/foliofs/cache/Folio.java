@@ -1,5 +1,6 @@
 package dev.foliofs.cache;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -7,10 +8,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * for "uptodate" (memory holds the file's contents) and "dirty" (memory is newer than the
  * device), a lock, and a writeback flag.
  *
- * <p>Contract: {@link #data()}, the bitmaps and the writeback flag are read and changed only
+ * <p>Contract: the bytes, the bitmaps and the writeback flag are read and changed only
  * with the lock held. A folio found in the cache must be locked and then checked with
- * {@link #evicted()}: one removed from the cache in between is dead and the caller looks
- * again. A folio that is locked, dirty, under writeback or under read-ahead IO is pinned:
+ * {@link #evicted()}: one removed from the cache in between is dead, its memory already
+ * belongs to another folio ({@link FolioMemory}), and the caller looks again. A folio that is locked, dirty, under writeback or under read-ahead IO is pinned:
  * the cache never evicts it (invariant 3).
  *
  * <p>Read-ahead IO runs in the background without the folio lock (a lock belongs to a
@@ -26,7 +27,10 @@ public final class Folio {
     private final long ino;
     private final long offset;
     private final int blockSize;
-    private final byte[] data;
+    private final int size;
+    private final FolioMemory.Piece memory;
+    /** The bytes: native memory, absolute accesses only (position and limit never move). */
+    private final ByteBuffer data;
     private final ReentrantLock lock = new ReentrantLock();
     private long uptodate;
     private long dirty;
@@ -39,15 +43,18 @@ public final class Folio {
     private volatile boolean fresh;
     private volatile boolean evicted;
 
-    Folio(long ino, long offset, int size, int blockSize) {
+    /** A folio over {@code memory}, whose buffer holds exactly {@code size} bytes. */
+    Folio(long ino, long offset, int size, int blockSize, FolioMemory.Piece memory) {
         if (Integer.bitCount(size) != 1 || size % blockSize != 0 || size / blockSize > MAX_BLOCKS
-                || offset % size != 0) {
+                || offset % size != 0 || memory.buffer().capacity() != size) {
             throw new IllegalArgumentException("folio " + offset + "+" + size + " of block " + blockSize);
         }
         this.ino = ino;
         this.offset = offset;
+        this.size = size;
         this.blockSize = blockSize;
-        this.data = new byte[size];
+        this.memory = memory;
+        this.data = memory.buffer();
     }
 
     public long ino() {
@@ -60,11 +67,11 @@ public final class Folio {
     }
 
     public int size() {
-        return data.length;
+        return size;
     }
 
     public long end() {
-        return offset + data.length;
+        return offset + size;
     }
 
     public int blockSize() {
@@ -72,17 +79,69 @@ public final class Folio {
     }
 
     public int blocks() {
-        return data.length / blockSize;
+        return size / blockSize;
     }
 
     public boolean contains(long pos) {
         return pos >= offset && pos < end();
     }
 
-    /** The bytes; only with the lock held. */
-    public byte[] data() {
-        assert lock.isHeldByCurrentThread();
-        return data;
+    /**
+     * The bytes {@code [at, at + length)} as a buffer of their own (position 0), for device IO
+     * straight into or out of the folio: direct memory, aligned as the folio's blocks are.
+     * Only with the lock held, on a live folio, and only until it is unlocked.
+     */
+    public ByteBuffer slice(int at, int length) {
+        assertLive();
+        return data.slice(at, length);
+    }
+
+    /** Copies {@code n} bytes from {@code src}'s position to byte {@code at}; src's position moves on. */
+    public void copyIn(int at, ByteBuffer src, int n) {
+        assertLive();
+        data.put(at, src, src.position(), n);
+        src.position(src.position() + n);
+    }
+
+    /** Copies {@code n} bytes from {@code src} at {@code srcAt} to byte {@code at}; src does not move. */
+    public void copyIn(int at, ByteBuffer src, int srcAt, int n) {
+        assertLive();
+        data.put(at, src, srcAt, n);
+    }
+
+    /** Copies {@code n} bytes from byte {@code at} to {@code dst}'s position; dst's position moves on. */
+    public void copyOut(int at, ByteBuffer dst, int n) {
+        assertLive();
+        dst.put(dst.position(), data, at, n);
+        dst.position(dst.position() + n);
+    }
+
+    /** Copies {@code n} bytes from byte {@code at} to {@code dst} at {@code dstAt}; dst does not move. */
+    public void copyOut(int at, ByteBuffer dst, int dstAt, int n) {
+        assertLive();
+        dst.put(dstAt, data, at, n);
+    }
+
+    /** Zeroes bytes {@code [from, to)}. */
+    public void zero(int from, int to) {
+        assertLive();
+        for (int at = from; at < to; ) {
+            int n = Math.min(to - at, ZEROS.capacity());
+            data.put(at, ZEROS, 0, n);
+            at += n;
+        }
+    }
+
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10).asReadOnlyBuffer();
+
+    private void assertLive() {
+        assert lock.isHeldByCurrentThread() : "folio bytes used without the folio lock: " + this;
+        assert !evicted : "bytes of an evicted folio used: " + this;
+    }
+
+    /** The memory to give back when the folio leaves the cache. */
+    FolioMemory.Piece memory() {
+        return memory;
     }
 
     public void lock() {
@@ -293,7 +352,7 @@ public final class Folio {
 
     @Override
     public String toString() {
-        return "Folio[ino " + ino + " @" + offset + "+" + data.length + " uptodate "
+        return "Folio[ino " + ino + " @" + offset + "+" + size + " uptodate "
                 + Long.toBinaryString(uptodate) + " dirty " + Long.toBinaryString(dirty)
                 + (writeback ? " writeback" : "") + (readIo ? " read" : "") + (evicted ? " evicted" : "") + "]";
     }

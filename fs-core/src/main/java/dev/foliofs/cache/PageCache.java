@@ -32,15 +32,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * Caffeine's admission policy would otherwise drop a folio read ahead, seen once, in favour of
  * folios used twice, before its reader gets to it, and the reader would read it again.
  *
+ * <p>Folio bytes live in native memory ({@link FolioMemory}), given back when a folio leaves
+ * the index: eviction, invalidation and inode drop all do it under the folio lock, as they
+ * mark it evicted.
+ *
  * <p>Eviction is this system's memory reclaim. Eviction runs on the thread that triggered it
  * (no background executor), which keeps tests deterministic.
  */
 public final class PageCache {
+    /** Alignment of folio memory: the largest O_DIRECT alignment a device asks for (4 KiB sectors). */
+    private static final int MEMORY_ALIGNMENT = 4096;
     private final int blockSize;
     private final int minFolio;
     private final int maxFolio;
     private final Map<Long, ConcurrentSkipListMap<Long, Folio>> files = new ConcurrentHashMap<>();
     private final Cache<Folio, Boolean> evictable;
+    private final FolioMemory memory;
     private final AtomicLong bytes = new AtomicLong();
     /** Folios read ahead, in completion order, and their bytes: see the class comment. */
     private final ConcurrentLinkedQueue<Folio> fresh = new ConcurrentLinkedQueue<>();
@@ -63,6 +70,7 @@ public final class PageCache {
             throw new IllegalArgumentException("block " + blockSize + ", max folio " + maxFolio);
         }
         this.freshLimit = Math.min(limitBytes / 4, 64L << 20);
+        this.memory = new FolioMemory(this.maxFolio, MEMORY_ALIGNMENT, Math.max(limitBytes / 16, 4L << 20), registry);
         this.evictable = Caffeine.newBuilder()
                 .maximumWeight(Math.max(limitBytes, minFolio))
                 .weigher((Folio f, Boolean v) -> f.size())
@@ -177,7 +185,7 @@ public final class PageCache {
                 while (size > minFolio && (size > want || overlaps(tree, pos - pos % size, size))) {
                     size >>= 1;
                 }
-                Folio created = new Folio(ino, pos - pos % size, size, blockSize);
+                Folio created = new Folio(ino, pos - pos % size, size, blockSize, memory.allocate(size));
                 created.lock();
                 tree.put(created.offset(), created);
                 bytes.addAndGet(size);
@@ -293,7 +301,16 @@ public final class PageCache {
         if (tree != null && tree.remove(f.offset(), f)) {
             bytes.addAndGet(-f.size());
         }
-        f.markEvicted();
+        retire(f);
+    }
+
+    /** Marks a locked folio evicted and gives its memory back, once. */
+    private void retire(Folio f) {
+        assert f.heldByCurrentThread();
+        if (!f.evicted()) {
+            f.markEvicted();
+            memory.free(f.memory());
+        }
     }
 
     /**
@@ -399,7 +416,7 @@ public final class PageCache {
                 if (!f.evicted()) {
                     discarded += f.discardDirty();
                     bytes.addAndGet(-f.size());
-                    f.markEvicted();
+                    retire(f);
                     evictable.invalidate(f);
                 }
             } finally {
@@ -407,6 +424,11 @@ public final class PageCache {
             }
         }
         return discarded;
+    }
+
+    /** Native bytes held for folio memory, in use or kept for reuse (tests and stats). */
+    public long memoryReserved() {
+        return memory.reservedBytes();
     }
 
     /** Number of folios cached (tests and stats). */

@@ -12,7 +12,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /**
  * Buffered IO through the folio cache, driven by the one {@link MappingIter}: read, write and
@@ -97,7 +96,7 @@ public final class BufferedIo {
                         if ((p + n) % blockSize != 0 && !f.uptodate(last) && (last != first || p % blockSize == 0)) {
                             fill(f, last, m);
                         }
-                        src.get(f.data(), (int) (p - f.offset()), (int) n);
+                        f.copyIn((int) (p - f.offset()), src, (int) n);
                         f.setUptodate(first, last + 1);
                         newlyDirty += f.setDirty(first, last + 1);
                     } finally {
@@ -124,19 +123,19 @@ public final class BufferedIo {
      */
     private void fill(Folio f, int block, Mapping m) {
         long fileOff = f.offset() + (long) block * blockSize;
-        byte[] data = f.data();
         int at = block * blockSize;
         if (m.contains(fileOff) && m.holdsData()) {
-            readDevice(m.addressOf(fileOff), data, at, blockSize);
+            readDevice(m.addressOf(fileOff), f.slice(at, blockSize));
         } else {
-            Arrays.fill(data, at, at + blockSize, (byte) 0);
+            f.zero(at, at + blockSize);
         }
         f.setUptodate(block, block + 1);
     }
 
-    private void readDevice(long address, byte[] data, int at, int length) {
+    /** Reads the device at {@code address} into {@code into}, a slice of a locked folio. */
+    private void readDevice(long address, ByteBuffer into) {
         try {
-            volume.device().read(address, ByteBuffer.wrap(data, at, length));
+            volume.device().read(address, into);
         } catch (IOException e) {
             throw new FsException(Errno.EIO, "reading file data at device byte " + address, e);
         }
@@ -180,7 +179,7 @@ public final class BufferedIo {
                         }
                         fillRange(f, first, last, m);
                     }
-                    dst.put(f.data(), (int) (p - f.offset()), (int) n);
+                    f.copyOut((int) (p - f.offset()), dst, (int) n);
                 } finally {
                     cache.unlock(f);
                 }
@@ -213,7 +212,7 @@ public final class BufferedIo {
                 if (!uptodate(f, f.blockOf(p), f.blockOf(p + n - 1))) {
                     break;
                 }
-                dst.put(f.data(), (int) (p - f.offset()), (int) n);
+                f.copyOut((int) (p - f.offset()), dst, (int) n);
                 cache.countHit();
                 p += n;
             } finally {
@@ -238,7 +237,6 @@ public final class BufferedIo {
 
     /** Fills the blocks first..last of a locked folio that are not uptodate, in runs. */
     private void fillRange(Folio f, int first, int last, Mapping m) {
-        byte[] data = f.data();
         int b = first;
         while (b <= last) {
             if (f.uptodate(b)) {
@@ -251,9 +249,9 @@ public final class BufferedIo {
             }
             long fileOff = f.offset() + (long) b * blockSize;
             if (m.holdsData()) {
-                readDevice(m.addressOf(fileOff), data, b * blockSize, (e - b) * blockSize);
+                readDevice(m.addressOf(fileOff), f.slice(b * blockSize, (e - b) * blockSize));
             } else {
-                Arrays.fill(data, b * blockSize, e * blockSize, (byte) 0);
+                f.zero(b * blockSize, e * blockSize);
             }
             f.setUptodate(b, e);
             b = e;
@@ -306,7 +304,7 @@ public final class BufferedIo {
                         int first = f.blockOf(p);
                         int last = f.blockOf(p + n - 1);
                         fillRange(f, first, last, m);
-                        Arrays.fill(f.data(), (int) (p - f.offset()), (int) (p - f.offset() + n), (byte) 0);
+                        f.zero((int) (p - f.offset()), (int) (p - f.offset() + n));
                         // under writeback, the device is about to receive the bytes as they were
                         // before zeroing: the zeros must be written after them
                         for (int b = first; b <= last; b++) {
@@ -358,7 +356,7 @@ public final class BufferedIo {
                 }
                 int first = f.blockOf(s);
                 int last = f.blockOf(e - 1);
-                Arrays.fill(f.data(), (int) (s - f.offset()), (int) (e - f.offset()), (byte) 0);
+                f.zero((int) (s - f.offset()), (int) (e - f.offset()));
                 discarded += f.clearDirty(first, last + 1);
                 f.setUptodate(first, last + 1);
             } finally {

@@ -12,7 +12,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -161,7 +160,7 @@ public final class ReadAhead implements AutoCloseable {
         int first = f.blockOf(p);
         int last = f.blockOf(p + n - 1);
         if (!m.holdsData()) {
-            Arrays.fill(f.data(), first * blockSize, (last + 1) * blockSize, (byte) 0);
+            f.zero(first * blockSize, (last + 1) * blockSize);
             f.setUptodate(first, last + 1);
             return true;
         }
@@ -215,7 +214,6 @@ public final class ReadAhead implements AutoCloseable {
             completeStale.increment();
             return;
         }
-        byte[] data = f.data();
         int b = c.first();
         while (b <= c.last()) {
             if (f.uptodate(b)) {
@@ -226,7 +224,7 @@ public final class ReadAhead implements AutoCloseable {
             while (e <= c.last() && !f.uptodate(e)) {
                 e++;
             }
-            buffer.get(c.at() + (b - c.first()) * blockSize, data, b * blockSize, (e - b) * blockSize);
+            f.copyIn(b * blockSize, buffer, c.at() + (b - c.first()) * blockSize, (e - b) * blockSize);
             f.setUptodate(b, e);
             bytesRead.increment((double) (e - b) * blockSize);
             b = e;

@@ -466,15 +466,14 @@ public final class Writeback implements AutoCloseable {
      * next snapshot; the other bytes of the buffer are garbage.
      */
     private ByteBuffer snapshot(Folio f, long bits) {
-        byte[] data = f.data();
         ByteBuffer b = snapshotBuffer.get();
-        if (b == null || b.capacity() < data.length) {
-            b = DirectBlockDevice.allocateAligned(Math.max(data.length, 64 << 10), SNAPSHOT_ALIGNMENT);
+        if (b == null || b.capacity() < f.size()) {
+            b = DirectBlockDevice.allocateAligned(Math.max(f.size(), 64 << 10), SNAPSHOT_ALIGNMENT);
             snapshotBuffer.set(b);
         }
         int blocks = f.blocks();
         for (int i = nextDirty(bits, 0, blocks); i < blocks; i = nextDirty(bits, runEnd(bits, i, blocks), blocks)) {
-            b.put(i * blockSize, data, i * blockSize, (runEnd(bits, i, blocks) - i) * blockSize);
+            f.copyOut(i * blockSize, b, i * blockSize, (runEnd(bits, i, blocks) - i) * blockSize);
         }
         return b;
     }

@@ -1,9 +1,11 @@
 package dev.foliofs.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.foliofs.iomap.DataPathRig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
 /** Folio sizes, lookups, and the byte limit of the clean set. */
@@ -82,5 +84,53 @@ class PageCacheTest {
             }
         }
         assertThat(ahead.evicted()).as("an ordinary clean folio once used").isTrue();
+    }
+
+    @Test
+    void everyWayOutOfTheCacheGivesTheFolioMemoryBack() {
+        PageCache c = new PageCache(64 << 10, 4096, 64 << 10, registry);
+        for (int round = 0; round < 50; round++) { // eviction: 50 x 256 KiB through a 64 KiB cache
+            for (int i = 0; i < 64; i++) {
+                Folio f = c.grab(1, i * 4096L, i * 4096L + 4096);
+                f.setUptodate(0, 1);
+                f.copyIn(0, ByteBuffer.wrap(new byte[] {(byte) round}), 1);
+                c.unlock(f);
+            }
+        }
+        assertThat(c.memoryReserved()).as("memory follows the limit, not the bytes that passed")
+                .isLessThanOrEqualTo(2 * (64 << 10) + (4 << 20));
+        long inUse = c.bytes();
+        Folio dirty = c.grab(2, 0, 64 << 10);
+        dirty.setUptodate(0, 16);
+        dirty.setDirty(0, 16);
+        c.unlock(dirty);
+        Folio other = c.grab(3, 0, 64 << 10);
+        other.setUptodate(0, 16);
+        c.unlock(other);
+        c.invalidate(2, 0, 64 << 10);
+        c.dropInode(3);
+        assertThat(dirty.evicted()).isTrue();
+        assertThat(other.evicted()).isTrue();
+        assertThat(c.bytes()).isEqualTo(inUse);
+    }
+
+    @Test
+    void theBytesOfAnEvictedFolioCannotBeTouched() {
+        Folio f = cache.grab(4, 0, 4096);
+        f.setUptodate(0, 1);
+        cache.unlock(f);
+        assertThat(cache.evict(4, 0)).isTrue();
+        f.lock();
+        try {
+            assertThatThrownBy(() -> f.copyOut(0, ByteBuffer.allocate(16), 16))
+                    .as("its memory belongs to another folio now").isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("evicted");
+        } finally {
+            f.unlock();
+        }
+        Folio again = cache.grab(4, 0, 4096);
+        assertThat(again).isNotSameAs(f);
+        assertThat(again.uptodateAny()).isFalse();
+        cache.unlock(again);
     }
 }

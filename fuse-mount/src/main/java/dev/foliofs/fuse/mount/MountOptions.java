@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import dev.foliofs.cache.DataOptions;
+import dev.foliofs.cache.MemoryBudget;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -124,6 +125,7 @@ public record MountOptions(Map<String, String> fuse, boolean readOnly, boolean d
                 }
             }
         }
+        MemoryBudget.current().check(data);
         return new MountOptions(fuse, readOnly, dax, data, metrics, kernelReadahead);
     }
 
