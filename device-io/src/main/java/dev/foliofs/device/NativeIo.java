@@ -9,6 +9,7 @@ import java.nio.file.Path;
 
 import jnr.ffi.LastError;
 import jnr.ffi.LibraryLoader;
+import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
@@ -50,6 +51,13 @@ final class NativeIo {
     static final int MADV_RANDOM = 1;
     static final int MADV_SEQUENTIAL = 2;
     static final int MADV_WILLNEED = 3;
+    static final int MADV_DONTNEED = 4;
+
+    static final int PROT_READ = 1;
+    static final int PROT_WRITE = 2;
+    static final int MAP_PRIVATE = 0x02;
+    static final int MAP_ANONYMOUS = 0x20;
+    static final int MAP_POPULATE = 0x8000;
 
     /** The libc functions, as jnr-ffi binds them. */
     public interface LibC {
@@ -76,6 +84,12 @@ final class NativeIo {
 
         @SaveError
         int madvise(ByteBuffer address, @size_t long length, int advice);
+
+        @SaveError
+        Pointer mmap(Pointer address, @size_t long length, int prot, int flags, int fd, @off_t long offset);
+
+        @SaveError
+        int munmap(Pointer address, @size_t long length);
 
         String strerror(int errno);
     }
@@ -201,5 +215,21 @@ final class NativeIo {
         if (libc().madvise(region, length, advice) != 0) {
             throw new IOException("madvise(" + advice + ") failed: " + message(errno()));
         }
+    }
+
+    /** Maps {@code length} bytes of private anonymous memory, zeroed and resident at once; returns its address. */
+    static long mapAnonymous(long length) throws IOException {
+        Pointer mapped = libc().mmap(null, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
+                -1, 0);
+        long address = mapped == null ? -1L : mapped.address();
+        if (address == -1L) {
+            throw new IOException("mmap of " + length + " anonymous bytes failed: " + message(errno()));
+        }
+        return address;
+    }
+
+    /** Unmaps what {@link #mapAnonymous} returned; failures are ignored (nothing to recover). */
+    static void unmap(long address, long length) {
+        libc().munmap(Pointer.wrap(Holder.RUNTIME, address), length);
     }
 }

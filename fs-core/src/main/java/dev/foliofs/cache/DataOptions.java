@@ -30,8 +30,7 @@ public record DataOptions(long cacheSize, long dirtyBackground, long dirtyLimit,
      * dirty limits 64/128 MiB, 30 s, one flusher, 64 KiB folios, 4 MiB read-ahead.
      */
     public static DataOptions defaults() {
-        long dirtyLimit = 128L << 20;
-        return new DataOptions(MemoryBudget.current().defaultCacheSize(dirtyLimit), 64L << 20, dirtyLimit,
+        return new DataOptions(MemoryBudget.current().defaultCacheSize(), 64L << 20, 128L << 20,
                 Duration.ofSeconds(30), 1, 64 << 10, 4 << 20);
     }
 

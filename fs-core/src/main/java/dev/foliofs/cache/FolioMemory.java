@@ -1,5 +1,6 @@
 package dev.foliofs.cache;
 
+import dev.foliofs.device.AnonymousMemory;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
@@ -19,12 +20,15 @@ import java.util.Map;
  * invisible to the collector, and a piece is aligned to its own size (at least the device's
  * O_DIRECT alignment), so the device reads straight into a folio without a bounce buffer.
  *
- * <p>Layout: a slab is {@code slabSize} bytes (the cache's largest folio), holding pieces of
- * one size, at most 64, with a bit per piece. Slabs with a free piece wait per size; a slab
- * whose pieces are all free goes back to a shared list, from which any size can take it.
- * Empty slabs beyond {@code retainBytes} are dropped (the collector returns their memory), so
- * memory held follows the cache's use: at most what its folios need plus the retained slabs
- * and the partly used slabs of each size.
+ * <p>Layout: slabs are cut from arenas of anonymous memory ({@link AnonymousMemory}: zeroed
+ * by the kernel in one call) of an eighth of the cache's limit, at most {@link #ARENA_BYTES}. A slab is
+ * {@code slabSize} bytes (the cache's largest folio), holding pieces of one size, at most 64,
+ * with a bit per piece. Slabs with a free piece wait per size; a slab whose pieces are all
+ * free goes back to a shared list, from which any size can take it. Empty slabs beyond
+ * {@code retainBytes} have their pages given back to the kernel (they stay mapped, and are
+ * taken again last), so memory held follows the cache's use: what its folios need plus the
+ * retained slabs and the partly used slabs of each size. Arenas are unmapped when the cache
+ * that owns them is gone (unreachable).
  *
  * <p>Contract: a piece belongs to exactly one folio from {@link #allocate} to {@link #free};
  * whoever frees it must never touch its bytes again (the cache frees under the folio lock,
@@ -39,28 +43,36 @@ final class FolioMemory {
     static final byte POISON = (byte) 0xA5;
     private static final boolean POISONING = FolioMemory.class.desiredAssertionStatus();
     private static final ByteBuffer POISON_BYTES = poisonBytes(64 << 10);
+    /** Most bytes mapped at a time: few mappings for a large cache, a small step of memory for a small one. */
+    static final int ARENA_BYTES = 16 << 20;
 
     private final int slabSize;
-    private final int alignment;
     private final long retainBytes;
+    private final int arenaBytes;
     /** Per piece size, the slabs of that size with at least one free piece. */
     private final Map<Integer, LinkedHashSet<Slab>> partial = new HashMap<>();
-    private final ArrayDeque<ByteBuffer> empty = new ArrayDeque<>();
+    /** Empty slabs whose memory is resident, most recently emptied first. */
+    private final ArrayDeque<ByteBuffer> resident = new ArrayDeque<>();
+    /** Empty slabs whose pages the kernel has (never touched, or given back). */
+    private final ArrayDeque<ByteBuffer> released = new ArrayDeque<>();
     private long reserved;
     private long used;
 
     /**
      * @param slabSize    bytes per slab: the largest piece, a power of two
-     * @param alignment   alignment of every slab (the device's O_DIRECT alignment), a power of two
+     * @param alignment   alignment of every slab (the device's O_DIRECT alignment), a power of
+     *                    two, at most 4 KiB (arenas are page-aligned)
+     * @param limitBytes  the cache's limit (sizes the arenas)
      * @param retainBytes empty slabs kept for reuse beyond those in use
      */
-    FolioMemory(int slabSize, int alignment, long retainBytes, MeterRegistry registry) {
-        if (Integer.bitCount(slabSize) != 1 || Integer.bitCount(alignment) != 1) {
+    FolioMemory(int slabSize, int alignment, long limitBytes, long retainBytes, MeterRegistry registry) {
+        if (Integer.bitCount(slabSize) != 1 || Integer.bitCount(alignment) != 1 || alignment > 4096
+                || slabSize < alignment) {
             throw new IllegalArgumentException("slab " + slabSize + ", alignment " + alignment);
         }
         this.slabSize = slabSize;
-        this.alignment = alignment;
         this.retainBytes = Math.max(retainBytes, slabSize);
+        this.arenaBytes = (int) Math.max(slabSize, Math.min(ARENA_BYTES, Long.highestOneBit(Math.max(1, limitBytes / 8))));
         Gauge.builder("foliofs.cache.memory.reserved", this, FolioMemory::reservedBytes).baseUnit("bytes")
                 .description("native memory held for folios, in use or kept for reuse").register(registry);
     }
@@ -106,10 +118,12 @@ final class FolioMemory {
             if (!wasFull) {
                 slabs.remove(slab);
             }
-            if ((long) empty.size() * slabSize < retainBytes) {
-                empty.push(slab.memory);
+            if ((long) resident.size() * slabSize < retainBytes) {
+                resident.push(slab.memory);
             } else {
-                reserved -= slabSize; // the collector frees it
+                AnonymousMemory.release(slab.memory);
+                released.push(slab.memory);
+                reserved -= slabSize;
             }
         } else if (wasFull) {
             slabs.add(slab);
@@ -117,12 +131,18 @@ final class FolioMemory {
     }
 
     private ByteBuffer emptySlab() {
-        ByteBuffer memory = empty.poll();
+        ByteBuffer memory = resident.poll();
         if (memory != null) {
             return memory;
         }
+        if (released.isEmpty()) {
+            ByteBuffer region = AnonymousMemory.map(arenaBytes);
+            for (int at = 0; at + slabSize <= arenaBytes; at += slabSize) {
+                released.add(region.slice(at, slabSize));
+            }
+        }
         reserved += slabSize;
-        return ByteBuffer.allocateDirect(slabSize + alignment).alignedSlice(alignment).limit(slabSize).slice();
+        return released.poll();
     }
 
     private static void poison(Piece piece) {
@@ -143,7 +163,7 @@ final class FolioMemory {
         return b.asReadOnlyBuffer();
     }
 
-    /** Native bytes held: slabs in use and empty slabs kept for reuse. */
+    /** Native bytes held: slabs in use and empty slabs kept resident for reuse. */
     synchronized long reservedBytes() {
         return reserved;
     }

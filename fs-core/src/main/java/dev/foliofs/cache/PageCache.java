@@ -70,7 +70,7 @@ public final class PageCache {
             throw new IllegalArgumentException("block " + blockSize + ", max folio " + maxFolio);
         }
         this.freshLimit = Math.min(limitBytes / 4, 64L << 20);
-        this.memory = new FolioMemory(this.maxFolio, MEMORY_ALIGNMENT, Math.max(limitBytes / 16, 4L << 20), registry);
+        this.memory = new FolioMemory(this.maxFolio, MEMORY_ALIGNMENT, limitBytes, Math.max(limitBytes / 16, 4L << 20), registry);
         this.evictable = Caffeine.newBuilder()
                 .maximumWeight(Math.max(limitBytes, minFolio))
                 .weigher((Folio f, Boolean v) -> f.size())

@@ -16,7 +16,7 @@ class FolioMemoryTest {
 
     @Test
     void piecesAreDirectAlignedAndDisjoint() {
-        FolioMemory memory = new FolioMemory(SLAB, ALIGN, 0, registry);
+        FolioMemory memory = new FolioMemory(SLAB, ALIGN, 1L << 30, 0, registry);
         List<FolioMemory.Piece> pieces = new ArrayList<>();
         int[] sizes = {4096, 8192, 65536, 4096, 16384, 32768, 4096};
         for (int i = 0; i < 40; i++) {
@@ -42,7 +42,7 @@ class FolioMemoryTest {
 
     @Test
     void freedPiecesAreReusedWithoutNewMemory() {
-        FolioMemory memory = new FolioMemory(SLAB, ALIGN, 1L << 20, registry);
+        FolioMemory memory = new FolioMemory(SLAB, ALIGN, 1L << 30, 1L << 20, registry);
         List<FolioMemory.Piece> pieces = new ArrayList<>();
         for (int i = 0; i < 64; i++) {
             pieces.add(memory.allocate(16384));
@@ -59,7 +59,7 @@ class FolioMemoryTest {
 
     @Test
     void anEmptySlabServesAnyPieceSize() {
-        FolioMemory memory = new FolioMemory(SLAB, ALIGN, 1L << 20, registry);
+        FolioMemory memory = new FolioMemory(SLAB, ALIGN, 1L << 30, 1L << 20, registry);
         List<FolioMemory.Piece> small = new ArrayList<>();
         for (int i = 0; i < SLAB / 4096; i++) {
             small.add(memory.allocate(4096));
@@ -74,7 +74,7 @@ class FolioMemoryTest {
 
     @Test
     void emptySlabsBeyondTheRetainedBytesAreLetGo() {
-        FolioMemory memory = new FolioMemory(SLAB, ALIGN, 2L * SLAB, registry);
+        FolioMemory memory = new FolioMemory(SLAB, ALIGN, 1L << 30, 2L * SLAB, registry);
         List<FolioMemory.Piece> pieces = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             pieces.add(memory.allocate(SLAB));
@@ -87,7 +87,7 @@ class FolioMemoryTest {
 
     @Test
     void aPieceFreedTwiceIsRefused() {
-        FolioMemory memory = new FolioMemory(SLAB, ALIGN, 0, registry);
+        FolioMemory memory = new FolioMemory(SLAB, ALIGN, 1L << 30, 0, registry);
         FolioMemory.Piece p = memory.allocate(8192);
         memory.allocate(8192); // keeps the slab from emptying
         memory.free(p);
@@ -96,7 +96,7 @@ class FolioMemoryTest {
 
     @Test
     void piecesArePoisonedWhenHandedOutAndWhenFreedUnderAssertions() {
-        FolioMemory memory = new FolioMemory(SLAB, ALIGN, 1L << 20, registry);
+        FolioMemory memory = new FolioMemory(SLAB, ALIGN, 1L << 30, 1L << 20, registry);
         FolioMemory.Piece p = memory.allocate(4096);
         assertThat(allBytes(p.buffer(), FolioMemory.POISON)).as("fresh memory is not zeros in tests").isTrue();
         fill(p.buffer(), (byte) 7);
@@ -108,7 +108,7 @@ class FolioMemoryTest {
 
     @Test
     void badSizesAreRefused() {
-        FolioMemory memory = new FolioMemory(SLAB, ALIGN, 0, registry);
+        FolioMemory memory = new FolioMemory(SLAB, ALIGN, 1L << 30, 0, registry);
         assertThatThrownBy(() -> memory.allocate(3000)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> memory.allocate(2 * SLAB)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> memory.allocate(512)).as("more than 64 pieces per slab").isInstanceOf(IllegalArgumentException.class);

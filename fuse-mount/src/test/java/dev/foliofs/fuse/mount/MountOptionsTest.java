@@ -71,6 +71,8 @@ class MountOptionsTest {
                 .hasMessageContaining("metrics=HOST:PORT");
         assertThatThrownBy(() -> MountOptions.parse("img", List.of("big_writes=1")))
                 .hasMessage("unknown mount option 'big_writes=1'");
+        assertThatThrownBy(() -> MountOptions.parse("img", List.of("cache_size=100000G")))
+                .hasMessageContaining("cache_size=102400000M plus dirty_limit=128M exceed this machine's memory");
     }
 
     @Test
