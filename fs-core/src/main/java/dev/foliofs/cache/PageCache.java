@@ -13,24 +13,36 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The folio cache: every cached folio of every file, found by (inode, file offset).
  *
  * <p>Two structures. The <b>index</b> (per inode, folios by start offset) holds every live
  * folio and is the only way to find one. The <b>evictable set</b> is a Caffeine cache
- * weighted by bytes with maximum {@code limitBytes}; a folio enters it only when it is
+ * weighted by bytes with the current limit (see sizing below); a folio enters it only when it is
  * unlocked, clean and not under writeback. When Caffeine picks a victim, the folio is
  * dropped from the index only if it can be locked without waiting and is still clean and not
  * under writeback; otherwise it stays in the index, pinned, and re-enters the evictable set
  * at its next clean unlock. So dirty, locked and under-writeback folios are never evicted
  * (invariant 3): memory held by them is bounded by the writeback dirty limits, not by
- * {@code limitBytes}.
+ * the cache's limit.
  *
  * <p>Folios read ahead are kept out of the evictable set until they are first used (unlocked
  * again), up to {@code limitBytes / 4} (at most 64 MiB) of them, oldest released first:
  * Caffeine's admission policy would otherwise drop a folio read ahead, seen once, in favour of
  * folios used twice, before its reader gets to it, and the reader would read it again.
+ *
+ * <p><b>Sizing by refaults.</b> The clean set starts at {@link #INITIAL_LIMIT} (or
+ * {@code limitBytes} if smaller) and grows toward {@code limitBytes} only when the cache shows
+ * it would have hit with more room: folios dropped by reclaim leave a shadow entry (a key in a
+ * fixed table, overwritten freely), and a read that misses on a shadowed offset is a
+ * <i>refault</i> that grows the limit by {@code limit / 512}, at least the largest folio. A stream
+ * that reads or writes once never refaults, so it keeps recycling the same memory instead of
+ * growing the cache with memory it will not use again (on a virtual machine the first touch of
+ * memory is what costs); data read again, at random or in passes, grows the cache until it
+ * fits or the limit is reached. This is the working-set detection of Linux's page cache and
+ * the ghost lists of ARC, in their simplest form. The limit never shrinks.
  *
  * <p>Folio bytes live in native memory ({@link FolioMemory}), given back when a folio leaves
  * the index: eviction, invalidation and inode drop all do it under the folio lock, as they
@@ -42,6 +54,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class PageCache {
     /** Alignment of folio memory: the largest O_DIRECT alignment a device asks for (4 KiB sectors). */
     private static final int MEMORY_ALIGNMENT = 4096;
+    /** Where the clean set's limit starts before refaults grow it. */
+    static final long INITIAL_LIMIT = 256L << 20;
+    /** Shadow entries of reclaimed folios, in units of the smallest folio: 64 Ki entries, 512 KiB. */
+    private static final int SHADOWS = 1 << 16;
     private final int blockSize;
     private final int minFolio;
     private final int maxFolio;
@@ -56,13 +72,25 @@ public final class PageCache {
     private final Counter hits;
     private final Counter misses;
     private final Counter evictions;
+    private final Counter refaults;
+    private final long maxLimit;
+    /** The clean set's current limit: grows with refaults, up to {@link #maxLimit}. */
+    private final AtomicLong limit;
+    /** Keys of recently reclaimed smallest-folio ranges, by hash; 0 is empty. */
+    private final AtomicLongArray shadows = new AtomicLongArray(SHADOWS);
 
     /**
-     * @param limitBytes bytes of clean folios kept (mount option {@code cache_size=})
+     * @param limitBytes most bytes of clean folios kept (mount option {@code cache_size=}); the
+     *                   cache starts smaller and grows to it with refaults (class comment)
      * @param blockSize  filesystem block size
      * @param maxFolio   largest folio in bytes (power of two; at most 64 blocks)
      */
     public PageCache(long limitBytes, int blockSize, int maxFolio, MeterRegistry registry) {
+        this(limitBytes, INITIAL_LIMIT, blockSize, maxFolio, registry);
+    }
+
+    /** As above, with the limit starting at {@code initialLimit} (tests scale it down). */
+    PageCache(long limitBytes, long initialLimit, int blockSize, int maxFolio, MeterRegistry registry) {
         this.blockSize = blockSize;
         this.minFolio = Math.max(blockSize, 4096);
         this.maxFolio = Math.max(minFolio, Math.min(maxFolio, blockSize * Folio.MAX_BLOCKS));
@@ -70,9 +98,12 @@ public final class PageCache {
             throw new IllegalArgumentException("block " + blockSize + ", max folio " + maxFolio);
         }
         this.freshLimit = Math.min(limitBytes / 4, 64L << 20);
-        this.memory = new FolioMemory(this.maxFolio, MEMORY_ALIGNMENT, limitBytes, Math.max(limitBytes / 16, 4L << 20), registry);
+        this.memory = new FolioMemory(this.maxFolio, MEMORY_ALIGNMENT, limitBytes,
+                Math.max(Math.min(limitBytes / 16, 64L << 20), 4L << 20), registry);
+        this.maxLimit = Math.max(limitBytes, minFolio);
+        this.limit = new AtomicLong(Math.min(maxLimit, Math.max(initialLimit, minFolio)));
         this.evictable = Caffeine.newBuilder()
-                .maximumWeight(Math.max(limitBytes, minFolio))
+                .maximumWeight(limit.get())
                 .weigher((Folio f, Boolean v) -> f.size())
                 .executor(Runnable::run)
                 .evictionListener((Folio f, Boolean v, RemovalCause cause) -> {
@@ -84,6 +115,11 @@ public final class PageCache {
         this.hits = Counter.builder("foliofs.cache.hits").register(registry);
         this.misses = Counter.builder("foliofs.cache.misses").register(registry);
         this.evictions = Counter.builder("foliofs.cache.evictions").register(registry);
+        this.refaults = Counter.builder("foliofs.cache.refaults")
+                .description("reads of data reclaim dropped shortly before; each grows the cache").register(registry);
+        Gauge.builder("foliofs.cache.limit", limit, AtomicLong::get).baseUnit("bytes")
+                .description("bytes of clean folios the cache keeps now (grows with refaults up to cache_size)")
+                .register(registry);
         Gauge.builder("foliofs.cache.bytes", bytes, AtomicLong::get).baseUnit("bytes").register(registry);
         Gauge.builder("foliofs.cache.pinned.bytes", this, PageCache::pinnedBytes).baseUnit("bytes")
                 .register(registry);
@@ -288,6 +324,7 @@ public final class PageCache {
         }
         try {
             if (!f.evicted() && !f.dirty() && !f.underWriteback() && !f.underRead()) {
+                shadow(f);
                 remove(f);
                 evictions.increment();
             }
@@ -326,6 +363,7 @@ public final class PageCache {
             if (f.evicted() || f.dirty() || f.underWriteback() || f.underRead() || f.getHoldCount() > 1) {
                 return false;
             }
+            shadow(f);
             remove(f);
             evictable.invalidate(f);
             evictions.increment();
@@ -333,6 +371,49 @@ public final class PageCache {
         } finally {
             f.unlock();
         }
+    }
+
+    /** Leaves shadow entries for the ranges of a folio reclaim is dropping. */
+    private void shadow(Folio f) {
+        for (long p = f.offset(); p < f.end(); p += minFolio) {
+            long key = shadowKey(f.ino(), p);
+            shadows.set(slot(key), key);
+        }
+    }
+
+    /**
+     * A read found nothing cached at {@code pos} and is about to read the device: if reclaim
+     * dropped that range recently, the cache was too small for this workload, and it grows.
+     * Returns whether it was a refault.
+     */
+    public boolean readMiss(long ino, long pos) {
+        long key = shadowKey(ino, pos - pos % minFolio);
+        if (!shadows.compareAndSet(slot(key), key, 0)) {
+            return false;
+        }
+        refaults.increment();
+        long now = limit.get();
+        if (now < maxLimit) {
+            long grown = Math.min(maxLimit, now + Math.max(maxFolio, now / 512));
+            if (limit.compareAndSet(now, grown)) {
+                evictable.policy().eviction().ifPresent(e -> e.setMaximum(grown));
+            }
+        }
+        return true;
+    }
+
+    /** The clean set's limit now (grows with refaults). */
+    public long limit() {
+        return limit.get();
+    }
+
+    private static long shadowKey(long ino, long pos) {
+        long k = (ino * 0x9E3779B97F4A7C15L) ^ (pos * 0xC2B2AE3D27D4EB4FL);
+        return k == 0 ? 1 : k;
+    }
+
+    private static int slot(long key) {
+        return (int) ((key ^ (key >>> 29)) & (SHADOWS - 1));
     }
 
     /** Memory reclaim of everything that is not pinned; returns the folios dropped. */

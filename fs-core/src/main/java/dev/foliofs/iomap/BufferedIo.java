@@ -177,6 +177,7 @@ public final class BufferedIo {
                             it.markStale();
                             break;
                         }
+                        cache.readMiss(ino, p);
                         fillRange(f, first, last, m);
                     }
                     f.copyOut((int) (p - f.offset()), dst, (int) n);

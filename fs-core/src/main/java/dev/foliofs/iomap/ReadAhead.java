@@ -164,6 +164,7 @@ public final class ReadAhead implements AutoCloseable {
             f.setUptodate(first, last + 1);
             return true;
         }
+        cache.readMiss(ino, p);
         long address = m.addressOf(p);
         if (run[0] == null || !run[0].continues(p, address, n)) {
             submit(run[0]);

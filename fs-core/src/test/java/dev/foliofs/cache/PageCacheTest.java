@@ -133,4 +133,57 @@ class PageCacheTest {
         assertThat(again.uptodateAny()).isFalse();
         cache.unlock(again);
     }
+
+    @Test
+    void aStreamReadOnceKeepsRecyclingTheSameMemory() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        PageCache c = new PageCache(4 << 20, 256 << 10, 4096, 64 << 10, registry);
+        long misses = readPass(c, 5, 2 << 20);
+        assertThat(misses).isEqualTo(32);
+        assertThat(c.limit()).as("nothing was read twice").isEqualTo(256 << 10);
+        assertThat(registry.get("foliofs.cache.refaults").counter().count()).isZero();
+        assertThat(c.memoryReserved()).as("memory of the initial limit, reused").isLessThan(2L << 20);
+    }
+
+    @Test
+    void dataReadAgainGrowsTheCacheUntilItFitsAndThenEveryReadHits() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        PageCache c = new PageCache(4 << 20, 256 << 10, 4096, 64 << 10, registry);
+        long[] misses = new long[40];
+        for (int pass = 0; pass < misses.length; pass++) {
+            misses[pass] = readPass(c, 6, 2 << 20);
+        }
+        assertThat(registry.get("foliofs.cache.refaults").counter().count()).isPositive();
+        assertThat(c.limit()).as("grew to hold the 2 MiB read again and again").isGreaterThanOrEqualTo(2 << 20)
+                .isLessThanOrEqualTo(4 << 20);
+        assertThat(registry.get("foliofs.cache.limit").gauge().value()).isEqualTo((double) c.limit());
+        assertThat(misses[0]).isEqualTo(32);
+        assertThat(misses[misses.length - 1]).as("the whole working set is cached now").isZero();
+    }
+
+    @Test
+    void theLimitNeverPassesCacheSize() {
+        PageCache c = new PageCache(1 << 20, 256 << 10, 4096, 64 << 10, registry);
+        for (int pass = 0; pass < 100; pass++) {
+            readPass(c, 7, 4 << 20);
+        }
+        assertThat(c.limit()).isEqualTo(1 << 20);
+        assertThat(c.bytes()).isLessThanOrEqualTo(1 << 20);
+    }
+
+    /** Reads {@code [0, bytes)} of {@code ino} in 64 KiB folios as the read path does; returns the misses. */
+    private static long readPass(PageCache c, long ino, long bytes) {
+        long misses = 0;
+        for (long p = 0; p < bytes; p += 64 << 10) {
+            Folio f = c.lockExisting(ino, p);
+            if (f == null) {
+                misses++;
+                c.readMiss(ino, p);
+                f = c.grab(ino, p, p + (64 << 10));
+                f.setUptodate(0, f.blocks());
+            }
+            c.unlock(f);
+        }
+        return misses;
+    }
 }
