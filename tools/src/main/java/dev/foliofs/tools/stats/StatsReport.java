@@ -97,6 +97,9 @@ final class StatsReport {
         rows.add(counter("cache", "evictions", List.of("foliofs_cache_evictions_total"), Map.of(), Unit.COUNT));
         rows.add(gauge("cache", "bytes", List.of("foliofs_cache_bytes", "foliofs_cache_size_bytes"), Unit.BYTES));
         rows.add(gauge("cache", "pinned", List.of("foliofs_cache_pinned_bytes"), Unit.BYTES));
+        rows.add(counter("cache", "refaults", List.of("foliofs_cache_refaults_total"), Map.of(), Unit.COUNT));
+        rows.add(gauge("cache", "limit now", List.of("foliofs_cache_limit_bytes"), Unit.BYTES));
+        rows.add(gauge("cache", "memory held", List.of("foliofs_cache_memory_reserved_bytes"), Unit.BYTES));
         // writeback
         rows.add(gauge("writeback", "dirty", List.of("foliofs_writeback_dirty_bytes", "foliofs_cache_dirty_bytes"), Unit.BYTES));
         rows.add(counter("writeback", "written", List.of("foliofs_writeback_written_bytes_total", "foliofs_writeback_bytes_total"),

@@ -25,7 +25,7 @@ class MetricsFamiliesThroughMountTest {
     /** Families that must grow during the workload. */
     private static final List<String> MOVING = List.of(
             "foliofs_fuse_op_seconds_count", "foliofs_fuse_bytes_total",
-            "foliofs_cache_misses_total", "foliofs_cache_evictions_total",
+            "foliofs_cache_misses_total", "foliofs_cache_evictions_total", "foliofs_cache_refaults_total",
             "foliofs_writeback_bytes_total", "foliofs_writeback_flush_latency_seconds_count",
             "foliofs_alloc_extents_allocated_total", "foliofs_alloc_blocks_allocated_total",
             "foliofs_journal_commits_total", "foliofs_journal_bytes_total",
@@ -35,6 +35,7 @@ class MetricsFamiliesThroughMountTest {
     /** Families that must be present, whatever their value after this workload. */
     private static final List<String> PRESENT = List.of(
             "foliofs_cache_bytes", "foliofs_cache_pinned_bytes", "foliofs_cache_hits_total",
+            "foliofs_cache_limit_bytes", "foliofs_cache_memory_reserved_bytes",
             "foliofs_writeback_dirty_bytes", "foliofs_writeback_throttled_writers_total",
             "foliofs_alloc_free_blocks", "foliofs_alloc_extent_mean_blocks", "foliofs_journal_checkpoint_lag_blocks",
             "foliofs_journal_replay_transactions_total", "foliofs_iomap_stale_retries_total",
