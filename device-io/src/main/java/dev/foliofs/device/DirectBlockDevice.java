@@ -76,7 +76,7 @@ public final class DirectBlockDevice implements BlockDevice {
                 base.close();
             }
             if (e instanceof UnsupportedOperationException) {
-                throw new IOException(path + ": O_DIRECT is not supported here (tmpfs?)", e);
+                throw new DirectIoUnsupportedException(path, e);
             }
             throw e;
         }

@@ -8,6 +8,7 @@ import dev.foliofs.core.Errno;
 import dev.foliofs.core.FsException;
 import dev.foliofs.device.BlockDevice;
 import dev.foliofs.device.Devices;
+import dev.foliofs.device.DirectIoUnsupportedException;
 import dev.foliofs.device.OpenOptions;
 import dev.foliofs.format.Features;
 import dev.foliofs.format.Geometry;
@@ -210,11 +211,15 @@ public final class MountedVolume implements Volume {
 
     // ------------------------------------------------------------------ opening
 
-    /** Opens the foliofs filesystem on {@code path} (image file or block device), exclusively. */
+    /**
+     * Opens the foliofs filesystem on {@code path} (image file or block device), exclusively;
+     * with O_DIRECT if {@link VolumeOptions#directIo} asks for it and the file system holding
+     * {@code path} supports it (tmpfs does not: buffered IO then, said in the log).
+     */
     public static MountedVolume open(Path path, VolumeOptions options) {
         BlockDevice device;
         try {
-            device = Devices.open(path, OpenOptions.DEFAULT.withReadOnly(options.readOnly()).withExclusive(true));
+            device = openDevice(path, options);
         } catch (IOException e) {
             throw new FsException(Errno.EIO, path + ": cannot open: " + e.getMessage(), e);
         }
@@ -223,6 +228,19 @@ public final class MountedVolume implements Volume {
         } catch (RuntimeException e) {
             closeQuietly(device);
             throw e;
+        }
+    }
+
+    private static BlockDevice openDevice(Path path, VolumeOptions options) throws IOException {
+        OpenOptions open = OpenOptions.DEFAULT.withReadOnly(options.readOnly()).withExclusive(true);
+        if (!options.directIo()) {
+            return Devices.open(path, open);
+        }
+        try {
+            return Devices.open(path, open.withDirect(true));
+        } catch (DirectIoUnsupportedException e) {
+            LOG.warn("{}: O_DIRECT is not supported there; the device is read and written through the page cache", path);
+            return Devices.open(path, open);
         }
     }
 

@@ -17,34 +17,43 @@ import java.time.Duration;
  *                             the journal)
  * @param registry             where {@code foliofs.device.*}, {@code foliofs.journal.*},
  *                             {@code foliofs.meta.*} and {@code foliofs.alloc.*} meters go
+ * @param directIo             open the device with O_DIRECT (past the host's page cache; a
+ *                             filesystem with its own caches should not have every block cached
+ *                             twice), falling back to buffered IO where O_DIRECT is not
+ *                             supported; only for {@link MountedVolume#open(java.nio.file.Path,
+ *                             VolumeOptions)}
  */
 public record VolumeOptions(boolean readOnly, long metadataCacheBytes, Duration commitInterval, int maxTransactionBlocks,
-                            MeterRegistry registry) {
+                            MeterRegistry registry, boolean directIo) {
     public static final long DEFAULT_CACHE_BYTES = 64L << 20;
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(5);
 
-    /** Read-write, 64 MiB cache, commit every 5 s, a fresh SimpleMeterRegistry. */
+    /** Read-write, 64 MiB cache, commit every 5 s, a fresh SimpleMeterRegistry, buffered device IO. */
     public static VolumeOptions defaults() {
-        return new VolumeOptions(false, DEFAULT_CACHE_BYTES, DEFAULT_COMMIT_INTERVAL, 0, new SimpleMeterRegistry());
+        return new VolumeOptions(false, DEFAULT_CACHE_BYTES, DEFAULT_COMMIT_INTERVAL, 0, new SimpleMeterRegistry(), false);
     }
 
     public VolumeOptions withReadOnly(boolean value) {
-        return new VolumeOptions(value, metadataCacheBytes, commitInterval, maxTransactionBlocks, registry);
+        return new VolumeOptions(value, metadataCacheBytes, commitInterval, maxTransactionBlocks, registry, directIo);
     }
 
     public VolumeOptions withMetadataCacheBytes(long value) {
-        return new VolumeOptions(readOnly, value, commitInterval, maxTransactionBlocks, registry);
+        return new VolumeOptions(readOnly, value, commitInterval, maxTransactionBlocks, registry, directIo);
     }
 
     public VolumeOptions withCommitInterval(Duration value) {
-        return new VolumeOptions(readOnly, metadataCacheBytes, value, maxTransactionBlocks, registry);
+        return new VolumeOptions(readOnly, metadataCacheBytes, value, maxTransactionBlocks, registry, directIo);
     }
 
     public VolumeOptions withMaxTransactionBlocks(int value) {
-        return new VolumeOptions(readOnly, metadataCacheBytes, commitInterval, value, registry);
+        return new VolumeOptions(readOnly, metadataCacheBytes, commitInterval, value, registry, directIo);
     }
 
     public VolumeOptions withRegistry(MeterRegistry value) {
-        return new VolumeOptions(readOnly, metadataCacheBytes, commitInterval, maxTransactionBlocks, value);
+        return new VolumeOptions(readOnly, metadataCacheBytes, commitInterval, maxTransactionBlocks, value, directIo);
+    }
+
+    public VolumeOptions withDirectIo(boolean value) {
+        return new VolumeOptions(readOnly, metadataCacheBytes, commitInterval, maxTransactionBlocks, registry, value);
     }
 }

@@ -40,6 +40,7 @@ public final class DeviceFileSystems {
         }
         VolumeOptions volumeOptions = VolumeOptions.defaults()
                 .withReadOnly(options.readOnly())
+                .withDirectIo(options.directIo())
                 .withRegistry(registry);
         MountedVolume volume;
         try {

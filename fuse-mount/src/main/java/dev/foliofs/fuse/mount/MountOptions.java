@@ -41,9 +41,14 @@ import java.util.Set;
  *                    {@code max_folio=}, {@code readahead=}; see {@link DataOptions})
  * @param metrics     where to serve metrics; empty when {@code metrics=off}
  * @param kernelReadahead the kernel's read-ahead window for the mount, bytes; 0 leaves it alone
+ * @param directIo    {@code device_io=direct} (the default): the device is opened with O_DIRECT,
+ *                    so its blocks are cached once, in foliofs's own caches, not again in the
+ *                    host's page cache; {@code device_io=buffered} goes through the host's page
+ *                    cache. A DAX mount maps the device through the page cache and always uses
+ *                    buffered IO.
  */
 public record MountOptions(Map<String, String> fuse, boolean readOnly, boolean dax, DataOptions data,
-                           Optional<InetSocketAddress> metrics, long kernelReadahead) {
+                           Optional<InetSocketAddress> metrics, long kernelReadahead, boolean directIo) {
 
     /** The kernel read-ahead window when none is given. */
     public static final long DEFAULT_KERNEL_READAHEAD = 1L << 20;
@@ -93,6 +98,7 @@ public record MountOptions(Map<String, String> fuse, boolean readOnly, boolean d
         DataOptions data = DataOptions.defaults();
         Optional<InetSocketAddress> metrics = Optional.of(DEFAULT_METRICS);
         long kernelReadahead = DEFAULT_KERNEL_READAHEAD;
+        boolean directIo = true;
         for (String raw : options) {
             for (String option : raw.split(",")) {
                 String o = option.trim();
@@ -110,6 +116,7 @@ public record MountOptions(Map<String, String> fuse, boolean readOnly, boolean d
                             "max_folio", "readahead" -> data = data(data, o, key, value);
                     case "metrics" -> metrics = metrics(o, value);
                     case "kernel_readahead" -> kernelReadahead = kernelReadahead(o, value);
+                    case "device_io" -> directIo = deviceIo(o, value);
                     default -> {
                         if (FUSE_FLAGS.contains(key) && value == null) {
                             fuse.put(key, null);
@@ -126,7 +133,7 @@ public record MountOptions(Map<String, String> fuse, boolean readOnly, boolean d
             }
         }
         MemoryBudget.current().check(data);
-        return new MountOptions(fuse, readOnly, dax, data, metrics, kernelReadahead);
+        return new MountOptions(fuse, readOnly, dax, data, metrics, kernelReadahead, directIo && !dax);
     }
 
     /** The arguments for libfuse: {@code -o} followed by the comma-joined FUSE options. */
@@ -149,6 +156,16 @@ public record MountOptions(Map<String, String> fuse, boolean readOnly, boolean d
         } catch (IllegalArgumentException e) { // NumberFormatException included
             throw new IllegalArgumentException("mount option '" + option + "': not a valid value");
         }
+    }
+
+    private static boolean deviceIo(String option, String value) {
+        if ("direct".equals(value)) {
+            return true;
+        }
+        if ("buffered".equals(value)) {
+            return false;
+        }
+        throw new IllegalArgumentException("mount option '" + option + "': expected device_io=direct or device_io=buffered");
     }
 
     private static long kernelReadahead(String option, String value) {

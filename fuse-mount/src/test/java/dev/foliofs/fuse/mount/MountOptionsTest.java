@@ -71,6 +71,8 @@ class MountOptionsTest {
                 .hasMessageContaining("metrics=HOST:PORT");
         assertThatThrownBy(() -> MountOptions.parse("img", List.of("big_writes=1")))
                 .hasMessage("unknown mount option 'big_writes=1'");
+        assertThatThrownBy(() -> MountOptions.parse("img", List.of("device_io=sometimes")))
+                .hasMessage("mount option 'device_io=sometimes': expected device_io=direct or device_io=buffered");
         assertThatThrownBy(() -> MountOptions.parse("img", List.of("cache_size=100000G")))
                 .hasMessageContaining("cache_size=102400000M plus dirty_limit=128M exceed this machine's memory");
     }
@@ -84,5 +86,14 @@ class MountOptionsTest {
         assertThat(MountOptions.parse("img", List.of("kernel_readahead=0")).kernelReadahead()).isZero();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> MountOptions.parse("img", List.of("kernel_readahead=lots")))
                 .hasMessageContaining("kernel_readahead=lots");
+    }
+
+    @Test
+    void theDeviceIsOpenedWithODirectUnlessBufferedIsAskedOrTheMountIsDax() {
+        assertThat(MountOptions.parse("img", List.of()).directIo()).isTrue();
+        assertThat(MountOptions.parse("img", List.of("device_io=buffered")).directIo()).isFalse();
+        assertThat(MountOptions.parse("img", List.of("device_io=buffered,device_io=direct")).directIo()).isTrue();
+        assertThat(MountOptions.parse("img", List.of("device_io=direct,dax")).directIo()).as("DAX maps the page cache").isFalse();
+        assertThat(MountOptions.parse("img", List.of("device_io=direct")).fuse()).doesNotContainKey("device_io");
     }
 }
