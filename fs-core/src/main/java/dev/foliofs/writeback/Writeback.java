@@ -4,6 +4,7 @@ import dev.foliofs.cache.Folio;
 import dev.foliofs.cache.PageCache;
 import dev.foliofs.core.Errno;
 import dev.foliofs.core.FsException;
+import dev.foliofs.device.AsyncBlockDevice;
 import dev.foliofs.device.DirectBlockDevice;
 import dev.foliofs.inject.InjectionPoints;
 import dev.foliofs.iomap.ExtentMappingOps;
@@ -14,9 +15,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,6 +68,10 @@ public final class Writeback implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Writeback.class);
     /** Snapshot buffers are aligned for O_DIRECT devices (4 KiB covers every logical block size). */
     private static final int SNAPSHOT_ALIGNMENT = 4096;
+    /** Device writes of one pass in flight at most; also bounds the snapshot buffers a pass holds. */
+    static final int MAX_IN_FLIGHT = 64;
+    private static final int IO_QUEUE_DEPTH = 32;
+    private static final int IO_WORKERS = 4;
 
     private final Volume volume;
     private final PageCache cache;
@@ -73,8 +80,14 @@ public final class Writeback implements AutoCloseable {
     private final InodeMetadata metadata;
     private final int blockSize;
     private final Map<Long, InodeDirty> inodes = new ConcurrentHashMap<>();
-    /** Per thread running passes: the folio snapshot buffer (see {@link #snapshot}). */
-    private final ThreadLocal<ByteBuffer> snapshotBuffer = new ThreadLocal<>();
+    /** Per thread running passes: free folio snapshot buffers (see {@link #snapshot}). */
+    private final ThreadLocal<ArrayDeque<ByteBuffer>> snapshotBuffers = ThreadLocal.withInitial(ArrayDeque::new);
+    /**
+     * The device writes of a pass are submitted here and awaited before the batch completes,
+     * so that scattered blocks (random writes) reach the device several at a time instead of
+     * one synchronous write after another.
+     */
+    private final AsyncBlockDevice io;
     private final AtomicLong dirtyBytes = new AtomicLong();
     private final ReentrantLock flusherLock = new ReentrantLock();
     private final Condition flusherWake = flusherLock.newCondition();
@@ -121,6 +134,7 @@ public final class Writeback implements AutoCloseable {
         this.options = options;
         this.metadata = metadata;
         this.blockSize = volume.blockSize();
+        this.io = AsyncBlockDevice.sharing(volume.device(), IO_QUEUE_DEPTH, IO_WORKERS);
         this.staleRetries = Counter.builder("foliofs.iomap.stale.retries").tag("path", "writeback").register(registry);
         this.bytesWritten = Counter.builder("foliofs.writeback.bytes").baseUnit("bytes").register(registry);
         this.throttled = Counter.builder("foliofs.writeback.throttled.writers").register(registry);
@@ -431,13 +445,16 @@ public final class Writeback implements AutoCloseable {
                     }
                     bits = f.takeDirty();
                     cache.startWriteback(f);
-                    snapshot = snapshot(f, bits);
+                    snapshot = snapshot(f, bits, batch);
                 } finally {
                     f.unlock();
                 }
                 batch.folios.add(f);
                 batch.cleanedBlocks += Long.bitCount(bits);
                 written += writeFolio(wpc, f, bits, snapshot, batch);
+                if (batch.buffers.size() >= MAX_IN_FLIGHT || batch.inFlight.size() >= MAX_IN_FLIGHT) {
+                    awaitIo(batch);
+                }
                 if (batch.bytes >= options.batchBytes()) {
                     complete(ino, wpc, batch);
                     batch = new Batch();
@@ -452,25 +469,58 @@ public final class Writeback implements AutoCloseable {
     /** Folios whose IO was submitted and whose completion is not accounted yet. */
     private static final class Batch {
         final List<Folio> folios = new ArrayList<>();
+        /** File ranges written over UNWRITTEN extents whose IO succeeded: converted at completion. */
         final List<long[]> unwritten = new ArrayList<>();
+        /** Device writes submitted and not yet awaited, in submission (file offset) order. */
+        final List<Submitted> inFlight = new ArrayList<>();
+        /** Snapshot buffers the submitted writes read from; free again once they are awaited. */
+        final List<ByteBuffer> buffers = new ArrayList<>();
         long bytes;
         int cleanedBlocks;
     }
 
+    /** One submitted device write of file range [from, to) of {@code ino}. */
+    private record Submitted(long ino, long from, long to, boolean overUnwritten, CompletableFuture<Void> io) {
+    }
+
+    /**
+     * Waits for every write of the batch submitted so far; the ranges written over UNWRITTEN
+     * extents that succeeded join the batch's conversions, a failed one is recorded as the
+     * inode's writeback error (and never converted: its blocks keep reading as zeros, not as
+     * whatever the device held). Then the snapshot buffers are free for the next folios.
+     */
+    private void awaitIo(Batch batch) {
+        for (Submitted w : batch.inFlight) {
+            try {
+                AsyncBlockDevice.await(w.io());
+                bytesWritten.increment(w.to() - w.from());
+                if (w.overUnwritten()) {
+                    addRange(batch.unwritten, w.from(), w.to());
+                }
+            } catch (IOException e) {
+                recordError(w.ino(), e);
+            }
+        }
+        batch.inFlight.clear();
+        snapshotBuffers.get().addAll(batch.buffers);
+        batch.buffers.clear();
+    }
+
     /**
      * A copy of the blocks {@code bits} of a locked folio for their IO (writers may change the
-     * folio once it is unlocked), at their offsets in the folio, in this thread's reusable
-     * direct buffer: no allocation per folio, only the dirty blocks copied (a random 4 KiB
-     * write dirties one block of a larger folio), and the device gets a direct, block-aligned
-     * buffer, so no further copy or bounce buffer is needed below. Valid until the thread's
-     * next snapshot; the other bytes of the buffer are garbage.
+     * folio once it is unlocked), at their offsets in the folio, in a direct buffer from this
+     * thread's free list (at most {@link #MAX_IN_FLIGHT} per thread): no allocation per folio,
+     * only the dirty blocks copied (a random 4 KiB write dirties one block of a larger folio),
+     * and the device gets a direct, block-aligned buffer, so no further copy or bounce buffer
+     * is needed below. The buffer belongs to the batch until {@link #awaitIo}; the other bytes
+     * of it are garbage.
      */
-    private ByteBuffer snapshot(Folio f, long bits) {
-        ByteBuffer b = snapshotBuffer.get();
+    private ByteBuffer snapshot(Folio f, long bits, Batch batch) {
+        ByteBuffer b = snapshotBuffers.get().poll();
         if (b == null || b.capacity() < f.size()) {
             b = DirectBlockDevice.allocateAligned(Math.max(f.size(), 64 << 10), SNAPSHOT_ALIGNMENT);
-            snapshotBuffer.set(b);
         }
+        batch.buffers.add(b);
         int blocks = f.blocks();
         for (int i = nextDirty(bits, 0, blocks); i < blocks; i = nextDirty(bits, runEnd(bits, i, blocks), blocks)) {
             f.copyOut(i * blockSize, b, i * blockSize, (runEnd(bits, i, blocks) - i) * blockSize);
@@ -505,11 +555,9 @@ public final class Writeback implements AutoCloseable {
                     switch (m.type()) {
                         case WRITTEN, UNWRITTEN -> {
                             int at = (int) (pos - f.offset());
-                            volume.device().write(m.addressOf(pos), data.slice(at, (int) n));
-                            if (m.type() == dev.foliofs.iomap.Mapping.Type.UNWRITTEN) {
-                                addRange(batch.unwritten, pos, pos + n);
-                            }
-                            bytesWritten.increment(n);
+                            CompletableFuture<Void> w = io.submitWrite(m.addressOf(pos), data.slice(at, (int) n));
+                            batch.inFlight.add(new Submitted(f.ino(), pos, pos + n,
+                                    m.type() == dev.foliofs.iomap.Mapping.Type.UNWRITTEN, w));
                             written += n;
                             batch.bytes += n;
                         }
@@ -539,6 +587,7 @@ public final class Writeback implements AutoCloseable {
 
     /** The batch's IO completed: convert what it wrote into UNWRITTEN space, then end writeback. */
     private void complete(long ino, WritebackContext wpc, Batch batch) {
+        awaitIo(batch);
         if (batch.folios.isEmpty()) {
             return;
         }
@@ -581,6 +630,11 @@ public final class Writeback implements AutoCloseable {
             }
         }
         writebackAll();
+        try {
+            io.close(); // every pass awaited its writes; this stops the workers (the device stays open)
+        } catch (IOException e) {
+            LOG.warn("writeback IO queue: {}", e.getMessage());
+        }
     }
 
     /** Forgets a deleted inode's dirty state (its folios were dropped). */
