@@ -57,9 +57,10 @@ class MountCommandTest {
         if (isMounted(mnt)) {
             run("umount", "-l", mnt.toString());
         }
-        if (child != null && child.isAlive()) {
+        if (child != null && child.isAlive() && !child.waitFor(60, TimeUnit.SECONDS)) {
             child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
+        Files.deleteIfExists(MetricsAddress.addressFile(mnt)); // left by a mount the test killed
         Files.deleteIfExists(image);
     }
 
