@@ -848,9 +848,7 @@ public final class MountedVolume implements Volume {
         if (closed) {
             return;
         }
-        if (committer != null) {
-            committer.shutdownNow();
-        }
+        stopCommitter();
         lock.writeLock().lock();
         String failure = null;
         try {
@@ -870,6 +868,30 @@ public final class MountedVolume implements Volume {
         }
         if (failure != null) {
             throw new FsException(Errno.EIO, device.describe() + ": closed without writing after a metadata IO error: " + failure);
+        }
+    }
+
+    /**
+     * Stops the periodic committer and waits for a commit it is running to finish. Never by
+     * interrupting it: an interrupt that reaches a thread inside FileChannel IO closes the
+     * channel for every thread (ClosedByInterruptException), and the volume would go read-only
+     * in the middle of its own unmount.
+     */
+    private void stopCommitter() {
+        if (committer == null) {
+            return;
+        }
+        committer.shutdown(); // the periodic task is not run again
+        boolean interrupted = false;
+        try {
+            while (!committer.awaitTermination(1, TimeUnit.MINUTES)) {
+                LOG.warn("{}: still waiting for the periodic commit to finish", device.describe());
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
