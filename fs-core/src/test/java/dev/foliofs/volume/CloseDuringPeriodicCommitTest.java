@@ -10,7 +10,6 @@ import dev.foliofs.device.ForwardingBlockDevice;
 import dev.foliofs.device.OpenOptions;
 import dev.foliofs.format.Superblock;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,12 +39,7 @@ class CloseDuringPeriodicCommitTest {
 
     @Test
     void closeLetsTheRunningPeriodicCommitFinishAndEndsClean() throws Exception {
-        Files.createDirectories(Path.of("target"));
-        image = Files.createTempFile(Path.of("target"), "close-commit-", ".img");
-        try (RandomAccessFile raf = new RandomAccessFile(image.toFile(), "rw")) {
-            raf.setLength(16L << 20);
-        }
-        Mkfs.format(Devices.open(image, OpenOptions.DEFAULT), MkfsOptions.defaults(), v -> { });
+        image = Volumes.formattedImage(Path.of("target"));
 
         CommitterGate dev = new CommitterGate(Devices.open(image, OpenOptions.DEFAULT.withExclusive(true)));
         MountedVolume v = MountedVolume.open(dev, Volumes.options().withCommitInterval(Duration.ofMillis(20)));

@@ -4,11 +4,8 @@ import static dev.foliofs.volume.Volumes.key;
 import static dev.foliofs.volume.Volumes.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.foliofs.device.Devices;
-import dev.foliofs.device.OpenOptions;
 import java.io.IOException;
 import com.sun.nio.file.ExtendedOpenOption;
-import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
@@ -30,7 +27,7 @@ class DeviceIoModeTest {
 
     @Test
     void directIoOpensTheDeviceWithODirectAndDataSurvivesAReopen() throws IOException {
-        image = formattedImage(Path.of("target").toAbsolutePath());
+        image = Volumes.formattedImage(Path.of("target").toAbsolutePath());
         try (MountedVolume v = MountedVolume.open(image, Volumes.options().withDirectIo(true))) {
             assertThat(v.device().describe()).contains("O_DIRECT");
             v.update(() -> {
@@ -54,7 +51,7 @@ class DeviceIoModeTest {
         Path shm = Path.of("/dev/shm");
         Assumptions.assumeTrue(Files.isDirectory(shm) && "tmpfs".equals(Files.getFileStore(shm).type()),
                 "needs a tmpfs at /dev/shm");
-        image = formattedImage(shm);
+        image = Volumes.formattedImage(shm);
         boolean supported;
         try (FileChannel probe = FileChannel.open(image, StandardOpenOption.READ, ExtendedOpenOption.DIRECT)) {
             supported = true;
@@ -65,15 +62,5 @@ class DeviceIoModeTest {
             assertThat(v.device().describe().contains("O_DIRECT")).isEqualTo(supported);
             assertThat(v.superblock()).isNotNull();
         }
-    }
-
-    private static Path formattedImage(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Path file = Files.createTempFile(dir, "device-io-", ".img");
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.setLength(16L << 20);
-        }
-        Mkfs.format(Devices.open(file, OpenOptions.DEFAULT), MkfsOptions.defaults(), v -> { });
-        return file;
     }
 }

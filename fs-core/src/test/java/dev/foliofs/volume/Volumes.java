@@ -1,9 +1,15 @@
 package dev.foliofs.volume;
 
 import dev.foliofs.device.BlockDevice;
+import dev.foliofs.device.Devices;
 import dev.foliofs.device.MemoryBlockDevice;
+import dev.foliofs.device.OpenOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /** Small helpers for volume tests: devices, formatting, keys. */
@@ -21,6 +27,17 @@ public final class Volumes {
         MemoryBlockDevice disk = MemoryBlockDevice.ofSize(bytes);
         Mkfs.format(disk.reopen(), MkfsOptions.defaults().withJournalBlocks(journalBlocks), v -> { });
         return disk;
+    }
+
+    /** A new sparse image file of 16 MiB in {@code dir}, formatted; the caller deletes it. */
+    public static Path formattedImage(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path file = Files.createTempFile(dir, "volume-", ".img");
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(16L << 20);
+        }
+        Mkfs.format(Devices.open(file, OpenOptions.DEFAULT), MkfsOptions.defaults(), v -> { });
+        return file;
     }
 
     public static MountedVolume open(BlockDevice device) {
