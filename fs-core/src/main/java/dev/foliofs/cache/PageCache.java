@@ -392,10 +392,11 @@ public final class PageCache {
             return false;
         }
         refaults.increment();
-        long now = limit.get();
-        if (now < maxLimit) {
-            long grown = Math.min(maxLimit, now + Math.max(maxFolio, now / 512));
-            if (limit.compareAndSet(now, grown)) {
+        synchronized (limit) { // the limit and Caffeine's maximum move together, in order
+            long now = limit.get();
+            if (now < maxLimit) {
+                long grown = Math.min(maxLimit, now + Math.max(maxFolio, now / 512));
+                limit.set(grown);
                 evictable.policy().eviction().ifPresent(e -> e.setMaximum(grown));
             }
         }
