@@ -165,13 +165,17 @@ public final class ReadAhead implements AutoCloseable {
             return true;
         }
         cache.readMiss(ino, p);
-        long address = m.addressOf(p);
-        if (run[0] == null || !run[0].continues(p, address, n)) {
+        // whole blocks, whatever part of them [p, p + n) covers (a range clipped to EOF, a start
+        // inside a block): the completion fills blocks, and mappings are block aligned
+        long blockStart = f.offset() + (long) first * blockSize;
+        int bytes = (last + 1 - first) * blockSize;
+        long address = m.addressOf(blockStart);
+        if (run[0] == null || !run[0].continues(blockStart, address, bytes)) {
             submit(run[0]);
-            run[0] = new Run(ino, p, address);
+            run[0] = new Run(ino, blockStart, address);
         }
         run[0].claims.add(new Claim(f, first, last, m, run[0].length));
-        run[0].length += (int) n;
+        run[0].length += bytes;
         cache.startRead(f);
         return true;
     }

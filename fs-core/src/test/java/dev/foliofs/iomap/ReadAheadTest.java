@@ -153,6 +153,32 @@ class ReadAheadTest {
     }
 
     @Test
+    void aFileEndingInsideABlockIsReadAheadToItsLastByte() {
+        byte[] data = new byte[2 * BLOCK + 435];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 7 + 1);
+        }
+        rig.write(INO, 0, data);
+        rig.writeback.writeback(INO, 0, Long.MAX_VALUE);
+        rig.cache.evictAll();
+
+        readAhead.start(INO, 0, data.length); // clipped to EOF, as the read path does
+        readAhead.close(); // waits for the completion
+
+        Folio last = rig.cache.peek(INO, 2L * BLOCK);
+        assertThat(last).as("the block holding EOF was read ahead").isNotNull();
+        last.lock();
+        try {
+            assertThat(last.uptodate(last.blockOf(2L * BLOCK))).isTrue();
+        } finally {
+            last.unlock();
+        }
+        int readsBefore = device.readCount();
+        assertThat(rig.read(INO, 0, data.length)).isEqualTo(data);
+        assertThat(device.readCount()).as("served from what read-ahead filled").isEqualTo(readsBefore);
+    }
+
+    @Test
     void holesAreZeroedWithoutIo() {
         rig.write(INO, 0, new byte[] {1});
         rig.io.truncate(INO, 0);
