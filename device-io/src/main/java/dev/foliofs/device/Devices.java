@@ -17,7 +17,7 @@ public final class Devices {
     /**
      * Opens a regular image file ({@link FileBlockDevice}) or a block device node
      * ({@link BlockNodeDevice}), wrapped in a {@link DirectBlockDevice} when
-     * {@code options.direct()}. Fails with NoSuchFileException for a missing path,
+     * {@code options.direct()} (or, with {@code cachedWrites}, a {@link DirectReadsDevice}). Fails with NoSuchFileException for a missing path,
      * AccessDeniedException without permission, {@link DeviceInUseException} when an exclusive
      * open meets another holder, and a FileSystemException for anything that is neither a
      * regular file nor a block device.
@@ -34,7 +34,11 @@ public final class Devices {
         } else {
             throw new FileSystemException(path.toString(), null, "not a regular file or block device");
         }
-        return options.direct() ? DirectBlockDevice.over(device, path, options.readOnly()) : device;
+        if (!options.direct()) {
+            return device;
+        }
+        DirectBlockDevice direct = DirectBlockDevice.over(device, path, options.readOnly());
+        return options.cachedWrites() ? new DirectReadsDevice(direct, device) : direct;
     }
 
     /** True if {@code path} (after following links) is a block device node. */

@@ -7,6 +7,7 @@ import dev.foliofs.btree.Tree;
 import dev.foliofs.core.Errno;
 import dev.foliofs.core.FsException;
 import dev.foliofs.device.BlockDevice;
+import dev.foliofs.device.DeviceIo;
 import dev.foliofs.device.Devices;
 import dev.foliofs.device.DirectIoUnsupportedException;
 import dev.foliofs.device.OpenOptions;
@@ -213,8 +214,8 @@ public final class MountedVolume implements Volume {
 
     /**
      * Opens the foliofs filesystem on {@code path} (image file or block device), exclusively;
-     * with O_DIRECT if {@link VolumeOptions#directIo} asks for it and the file system holding
-     * {@code path} supports it (tmpfs does not: buffered IO then, said in the log).
+     * with O_DIRECT if {@link VolumeOptions#deviceIo} asks for it and the file system holding
+     * {@code path} supports it (older kernels' tmpfs does not: buffered IO then, said in the log).
      */
     public static MountedVolume open(Path path, VolumeOptions options) {
         BlockDevice device;
@@ -233,11 +234,11 @@ public final class MountedVolume implements Volume {
 
     private static BlockDevice openDevice(Path path, VolumeOptions options) throws IOException {
         OpenOptions open = OpenOptions.DEFAULT.withReadOnly(options.readOnly()).withExclusive(true);
-        if (!options.directIo()) {
+        if (options.deviceIo() == DeviceIo.BUFFERED) {
             return Devices.open(path, open);
         }
         try {
-            return Devices.open(path, open.withDirect(true));
+            return Devices.open(path, options.deviceIo().applyTo(open));
         } catch (DirectIoUnsupportedException e) {
             LOG.warn("{}: O_DIRECT is not supported there; the device is read and written through the page cache", path);
             return Devices.open(path, open);

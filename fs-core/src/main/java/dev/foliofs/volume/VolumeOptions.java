@@ -1,5 +1,6 @@
 package dev.foliofs.volume;
 
+import dev.foliofs.device.DeviceIo;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -17,43 +18,42 @@ import java.time.Duration;
  *                             the journal)
  * @param registry             where {@code foliofs.device.*}, {@code foliofs.journal.*},
  *                             {@code foliofs.meta.*} and {@code foliofs.alloc.*} meters go
- * @param directIo             open the device with O_DIRECT (past the host's page cache; a
- *                             filesystem with its own caches should not have every block cached
- *                             twice), falling back to buffered IO where O_DIRECT is not
- *                             supported; only for {@link MountedVolume#open(java.nio.file.Path,
- *                             VolumeOptions)}
+ * @param deviceIo             how {@link MountedVolume#open(java.nio.file.Path, VolumeOptions)}
+ *                             opens the device: through the page cache, with O_DIRECT, or O_DIRECT
+ *                             for reads only (falling back to buffered IO where O_DIRECT is not
+ *                             supported)
  */
 public record VolumeOptions(boolean readOnly, long metadataCacheBytes, Duration commitInterval, int maxTransactionBlocks,
-                            MeterRegistry registry, boolean directIo) {
+                            MeterRegistry registry, DeviceIo deviceIo) {
     public static final long DEFAULT_CACHE_BYTES = 64L << 20;
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(5);
 
     /** Read-write, 64 MiB cache, commit every 5 s, a fresh SimpleMeterRegistry, buffered device IO. */
     public static VolumeOptions defaults() {
-        return new VolumeOptions(false, DEFAULT_CACHE_BYTES, DEFAULT_COMMIT_INTERVAL, 0, new SimpleMeterRegistry(), false);
+        return new VolumeOptions(false, DEFAULT_CACHE_BYTES, DEFAULT_COMMIT_INTERVAL, 0, new SimpleMeterRegistry(), DeviceIo.BUFFERED);
     }
 
     public VolumeOptions withReadOnly(boolean value) {
-        return new VolumeOptions(value, metadataCacheBytes, commitInterval, maxTransactionBlocks, registry, directIo);
+        return new VolumeOptions(value, metadataCacheBytes, commitInterval, maxTransactionBlocks, registry, deviceIo);
     }
 
     public VolumeOptions withMetadataCacheBytes(long value) {
-        return new VolumeOptions(readOnly, value, commitInterval, maxTransactionBlocks, registry, directIo);
+        return new VolumeOptions(readOnly, value, commitInterval, maxTransactionBlocks, registry, deviceIo);
     }
 
     public VolumeOptions withCommitInterval(Duration value) {
-        return new VolumeOptions(readOnly, metadataCacheBytes, value, maxTransactionBlocks, registry, directIo);
+        return new VolumeOptions(readOnly, metadataCacheBytes, value, maxTransactionBlocks, registry, deviceIo);
     }
 
     public VolumeOptions withMaxTransactionBlocks(int value) {
-        return new VolumeOptions(readOnly, metadataCacheBytes, commitInterval, value, registry, directIo);
+        return new VolumeOptions(readOnly, metadataCacheBytes, commitInterval, value, registry, deviceIo);
     }
 
     public VolumeOptions withRegistry(MeterRegistry value) {
-        return new VolumeOptions(readOnly, metadataCacheBytes, commitInterval, maxTransactionBlocks, value, directIo);
+        return new VolumeOptions(readOnly, metadataCacheBytes, commitInterval, maxTransactionBlocks, value, deviceIo);
     }
 
-    public VolumeOptions withDirectIo(boolean value) {
+    public VolumeOptions withDeviceIo(DeviceIo value) {
         return new VolumeOptions(readOnly, metadataCacheBytes, commitInterval, maxTransactionBlocks, registry, value);
     }
 }

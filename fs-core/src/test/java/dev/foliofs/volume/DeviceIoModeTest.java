@@ -4,6 +4,7 @@ import static dev.foliofs.volume.Volumes.key;
 import static dev.foliofs.volume.Volumes.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.foliofs.device.DeviceIo;
 import java.io.IOException;
 import com.sun.nio.file.ExtendedOpenOption;
 import java.nio.channels.FileChannel;
@@ -28,7 +29,7 @@ class DeviceIoModeTest {
     @Test
     void directIoOpensTheDeviceWithODirectAndDataSurvivesAReopen() throws IOException {
         image = Volumes.formattedImage(Path.of("target").toAbsolutePath());
-        try (MountedVolume v = MountedVolume.open(image, Volumes.options().withDirectIo(true))) {
+        try (MountedVolume v = MountedVolume.open(image, Volumes.options().withDeviceIo(DeviceIo.DIRECT))) {
             assertThat(v.device().describe()).contains("O_DIRECT");
             v.update(() -> {
                 for (int i = 0; i < 500; i++) {
@@ -58,7 +59,7 @@ class DeviceIoModeTest {
         } catch (UnsupportedOperationException | IOException e) {
             supported = false;
         }
-        try (MountedVolume v = MountedVolume.open(image, Volumes.options().withDirectIo(true))) {
+        try (MountedVolume v = MountedVolume.open(image, Volumes.options().withDeviceIo(DeviceIo.DIRECT))) {
             assertThat(v.device().describe().contains("O_DIRECT")).isEqualTo(supported);
             assertThat(v.superblock()).isNotNull();
         }

@@ -40,7 +40,7 @@ public final class DeviceFileSystems {
         }
         VolumeOptions volumeOptions = VolumeOptions.defaults()
                 .withReadOnly(options.readOnly())
-                .withDirectIo(options.directIo())
+                .withDeviceIo(options.deviceIo())
                 .withRegistry(registry);
         MountedVolume volume;
         try {

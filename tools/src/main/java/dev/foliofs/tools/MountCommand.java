@@ -37,7 +37,7 @@ public final class MountCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "-o", paramLabel = "OPTIONS", split = ",",
-            description = "mount options (FUSE options, ro, cache_size=SIZE, dirty_background=SIZE, dirty_limit=SIZE, writeback_age=S, flushers=N, max_folio=SIZE, readahead=SIZE, kernel_readahead=SIZE, device_io=direct|buffered, "
+            description = "mount options (FUSE options, ro, cache_size=SIZE, dirty_background=SIZE, dirty_limit=SIZE, writeback_age=S, flushers=N, max_folio=SIZE, readahead=SIZE, kernel_readahead=SIZE, device_io=direct_reads|direct|buffered, "
                     + "metrics=HOST:PORT|off), comma separated")
     List<String> options = new ArrayList<>();
 

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import dev.foliofs.cache.DataOptions;
 import dev.foliofs.cache.MemoryBudget;
+import dev.foliofs.device.DeviceIo;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -41,14 +42,16 @@ import java.util.Set;
  *                    {@code max_folio=}, {@code readahead=}; see {@link DataOptions})
  * @param metrics     where to serve metrics; empty when {@code metrics=off}
  * @param kernelReadahead the kernel's read-ahead window for the mount, bytes; 0 leaves it alone
- * @param directIo    {@code device_io=direct} (the default): the device is opened with O_DIRECT,
- *                    so its blocks are cached once, in foliofs's own caches, not again in the
- *                    host's page cache; {@code device_io=buffered} goes through the host's page
- *                    cache. A DAX mount maps the device through the page cache and always uses
- *                    buffered IO.
+ * @param deviceIo    {@code device_io=direct_reads} (the default): the device is read with
+ *                    O_DIRECT, so what is read is cached once, in foliofs's own caches, and
+ *                    written through the host's page cache, which takes scattered blocks at memory
+ *                    speed and writes them back sorted (fsync and the journal flush it as
+ *                    always); {@code device_io=direct}: O_DIRECT both ways;
+ *                    {@code device_io=buffered}: the page cache both ways. A DAX mount maps the
+ *                    device through the page cache and is always buffered.
  */
 public record MountOptions(Map<String, String> fuse, boolean readOnly, boolean dax, DataOptions data,
-                           Optional<InetSocketAddress> metrics, long kernelReadahead, boolean directIo) {
+                           Optional<InetSocketAddress> metrics, long kernelReadahead, DeviceIo deviceIo) {
 
     /** The kernel read-ahead window when none is given. */
     public static final long DEFAULT_KERNEL_READAHEAD = 1L << 20;
@@ -98,7 +101,7 @@ public record MountOptions(Map<String, String> fuse, boolean readOnly, boolean d
         DataOptions data = DataOptions.defaults();
         Optional<InetSocketAddress> metrics = Optional.of(DEFAULT_METRICS);
         long kernelReadahead = DEFAULT_KERNEL_READAHEAD;
-        boolean directIo = true;
+        DeviceIo deviceIo = DeviceIo.DIRECT_READS;
         for (String raw : options) {
             for (String option : raw.split(",")) {
                 String o = option.trim();
@@ -116,7 +119,7 @@ public record MountOptions(Map<String, String> fuse, boolean readOnly, boolean d
                             "max_folio", "readahead" -> data = data(data, o, key, value);
                     case "metrics" -> metrics = metrics(o, value);
                     case "kernel_readahead" -> kernelReadahead = kernelReadahead(o, value);
-                    case "device_io" -> directIo = deviceIo(o, value);
+                    case "device_io" -> deviceIo = deviceIo(o, value);
                     default -> {
                         if (FUSE_FLAGS.contains(key) && value == null) {
                             fuse.put(key, null);
@@ -133,7 +136,7 @@ public record MountOptions(Map<String, String> fuse, boolean readOnly, boolean d
             }
         }
         MemoryBudget.current().check(data);
-        return new MountOptions(fuse, readOnly, dax, data, metrics, kernelReadahead, directIo && !dax);
+        return new MountOptions(fuse, readOnly, dax, data, metrics, kernelReadahead, dax ? DeviceIo.BUFFERED : deviceIo);
     }
 
     /** The arguments for libfuse: {@code -o} followed by the comma-joined FUSE options. */
@@ -158,14 +161,12 @@ public record MountOptions(Map<String, String> fuse, boolean readOnly, boolean d
         }
     }
 
-    private static boolean deviceIo(String option, String value) {
-        if ("direct".equals(value)) {
-            return true;
+    private static DeviceIo deviceIo(String option, String value) {
+        try {
+            return DeviceIo.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("mount option '" + option + "': " + e.getMessage());
         }
-        if ("buffered".equals(value)) {
-            return false;
-        }
-        throw new IllegalArgumentException("mount option '" + option + "': expected device_io=direct or device_io=buffered");
     }
 
     private static long kernelReadahead(String option, String value) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetSocketAddress;
 import dev.foliofs.cache.DataOptions;
+import dev.foliofs.device.DeviceIo;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -72,7 +73,7 @@ class MountOptionsTest {
         assertThatThrownBy(() -> MountOptions.parse("img", List.of("big_writes=1")))
                 .hasMessage("unknown mount option 'big_writes=1'");
         assertThatThrownBy(() -> MountOptions.parse("img", List.of("device_io=sometimes")))
-                .hasMessage("mount option 'device_io=sometimes': expected device_io=direct or device_io=buffered");
+                .hasMessage("mount option 'device_io=sometimes': expected device_io=buffered, device_io=direct or device_io=direct_reads");
         assertThatThrownBy(() -> MountOptions.parse("img", List.of("cache_size=100000G")))
                 .hasMessageContaining("cache_size=102400000M plus dirty_limit=128M exceed this machine's memory");
     }
@@ -89,11 +90,12 @@ class MountOptionsTest {
     }
 
     @Test
-    void theDeviceIsOpenedWithODirectUnlessBufferedIsAskedOrTheMountIsDax() {
-        assertThat(MountOptions.parse("img", List.of()).directIo()).isTrue();
-        assertThat(MountOptions.parse("img", List.of("device_io=buffered")).directIo()).isFalse();
-        assertThat(MountOptions.parse("img", List.of("device_io=buffered,device_io=direct")).directIo()).isTrue();
-        assertThat(MountOptions.parse("img", List.of("device_io=direct,dax")).directIo()).as("DAX maps the page cache").isFalse();
+    void theDeviceIsReadWithODirectByDefaultAndDaxIsAlwaysBuffered() {
+        assertThat(MountOptions.parse("img", List.of()).deviceIo()).isEqualTo(DeviceIo.DIRECT_READS);
+        assertThat(MountOptions.parse("img", List.of("device_io=buffered")).deviceIo()).isEqualTo(DeviceIo.BUFFERED);
+        assertThat(MountOptions.parse("img", List.of("device_io=buffered,device_io=direct")).deviceIo()).isEqualTo(DeviceIo.DIRECT);
+        assertThat(MountOptions.parse("img", List.of("device_io=direct,dax")).deviceIo()).as("DAX maps the page cache")
+                .isEqualTo(DeviceIo.BUFFERED);
         assertThat(MountOptions.parse("img", List.of("device_io=direct")).fuse()).doesNotContainKey("device_io");
     }
 }
