@@ -49,6 +49,8 @@ public final class FoliofsFuse extends FuseStubFS {
     private final DirectoryHandler dirs;
     private final XattrHandler xattrs;
     private final CountDownLatch initialized = new CountDownLatch(1);
+    /** The reply filter installed at init; held so that its closure lives as long as the session. */
+    private volatile ReplyChannel replies;
 
     public FoliofsFuse(FileSystem fs, MeterRegistry registry) {
         this.fs = fs;
@@ -115,8 +117,16 @@ public final class FoliofsFuse extends FuseStubFS {
         return callers.of(ctx.uid.intValue(), ctx.gid.intValue(), ctx.pid.intValue());
     }
 
+    /**
+     * FUSE_INIT, before any other request and before libfuse answers it: puts the reply filter
+     * for parallel direct writes in place, then marks the mount live.
+     */
     @Override
     public Pointer init(Pointer conn) {
+        replies = ReplyChannel.install(getContext().fuse.get(), new ParallelDirectWrites()).orElse(null);
+        if (replies == null) {
+            log.info("open replies cannot be amended here: direct writes of one file take turns in the kernel");
+        }
         initialized.countDown();
         return null;
     }

@@ -1,0 +1,123 @@
+package dev.foliofs.fuse;
+
+import com.kenai.jffi.CallContext;
+import com.kenai.jffi.CallingConvention;
+import com.kenai.jffi.Closure;
+import com.kenai.jffi.ClosureManager;
+import com.kenai.jffi.Invoker;
+import com.kenai.jffi.MemoryIO;
+import com.kenai.jffi.Type;
+import java.util.Optional;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Pointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Shows every reply libfuse 2 writes to the kernel to a {@link Filter} first, which may change
+ * it in place. libfuse 2's high-level API builds some replies from fields it knows (the open
+ * flags of {@code fuse_reply_open}: only direct_io, keep_cache, nonseekable); this is the one
+ * place where the mount can add what the kernel understands but libfuse 2 cannot say.
+ *
+ * <p>How: every reply goes through {@code fuse_chan_send}, which calls the {@code send}
+ * function of the session's channel ({@code struct fuse_chan} begins with its
+ * {@code struct fuse_chan_ops {receive, send, destroy}}). {@link #install} puts a jffi closure
+ * in that slot, which calls the filter and then the original function with the same
+ * arguments. The layout is checked first: the channel's session and descriptor words must
+ * read what libfuse's own {@code fuse_chan_session} and {@code fuse_chan_fd} return, otherwise
+ * nothing is changed (replies then go out exactly as libfuse made them).
+ *
+ * <p>Contract of the filter: it runs on the thread sending the reply, for every reply, so it
+ * must be cheap, must not block and must not throw (a throwable is logged once and the reply is
+ * sent anyway).
+ */
+final class ReplyChannel {
+    private static final Logger log = LoggerFactory.getLogger(ReplyChannel.class);
+    /** {@code struct fuse_chan} of libfuse 2.9 (64-bit): op.receive, op.send, op.destroy, se, fd. */
+    static final int SEND_OFFSET = 8;
+    static final int SESSION_OFFSET = 24;
+    static final int FD_OFFSET = 32;
+
+    /** Sees a reply before it is sent: {@code iov} is its {@code struct iovec[count]}. */
+    interface Filter {
+        void beforeSend(long iov, long count);
+    }
+
+    /** The libfuse 2 functions that lead from the {@code struct fuse} to its channel. */
+    public interface Session {
+        Pointer fuse_get_session(Pointer fuse);
+
+        Pointer fuse_session_next_chan(Pointer se, Pointer ch);
+
+        Pointer fuse_chan_session(Pointer ch);
+
+        int fuse_chan_fd(Pointer ch);
+    }
+
+    /** {@code int send(struct fuse_chan *ch, const struct iovec iov[], size_t count)}. */
+    private static final CallContext SEND = CallContext.getCallContext(Type.SINT,
+            new Type[] {Type.POINTER, Type.POINTER, Type.ULONG}, CallingConvention.DEFAULT, false);
+
+    private final long original;
+    private final Filter filter;
+    /** Keeps the closure alive for as long as libfuse may call it: the life of the mount. */
+    private Closure.Handle handle;
+    private volatile boolean failed;
+
+    private ReplyChannel(long original, Filter filter) {
+        this.original = original;
+        this.filter = filter;
+    }
+
+    /**
+     * Puts {@code filter} in front of the channel of {@code fuse} (the {@code struct fuse *} of
+     * the FUSE context). Call it before any reply that should be filtered is sent, while no
+     * other request is in flight (the {@code init} callback). Empty, and nothing changed, when
+     * the platform or the channel's layout is not the one this class knows.
+     */
+    static Optional<ReplyChannel> install(Pointer fuse, Filter filter) {
+        try {
+            if (fuse == null || jnr.ffi.Runtime.getSystemRuntime().addressSize() != 8) {
+                return Optional.empty();
+            }
+            Session lib = LibraryLoader.create(Session.class).load("fuse");
+            Pointer se = lib.fuse_get_session(fuse);
+            Pointer ch = se == null ? null : lib.fuse_session_next_chan(se, null);
+            if (ch == null) {
+                return Optional.empty();
+            }
+            MemoryIO io = MemoryIO.getInstance();
+            long chan = ch.address();
+            long send = io.getAddress(chan + SEND_OFFSET);
+            if (io.getAddress(chan + SESSION_OFFSET) != lib.fuse_chan_session(ch).address()
+                    || io.getInt(chan + FD_OFFSET) != lib.fuse_chan_fd(ch) || send == 0) {
+                log.debug("libfuse's channel has a layout this mount does not know; replies go out unfiltered");
+                return Optional.empty();
+            }
+            ReplyChannel rc = new ReplyChannel(send, filter);
+            rc.handle = ClosureManager.getInstance().newClosure(rc::send, SEND);
+            rc.handle.setAutoRelease(false);
+            io.putAddress(chan + SEND_OFFSET, rc.handle.getAddress());
+            return Optional.of(rc);
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("cannot filter libfuse's replies", e);
+            return Optional.empty();
+        }
+    }
+
+    /** The closure: filter, then libfuse's own send with the same arguments and result. */
+    private void send(Closure.Buffer args) {
+        long ch = args.getAddress(0);
+        long iov = args.getAddress(1);
+        long count = args.getLong(2);
+        try {
+            filter.beforeSend(iov, count);
+        } catch (Throwable e) {
+            if (!failed) {
+                failed = true;
+                log.warn("reply filter failed; replies go out as libfuse made them", e);
+            }
+        }
+        args.setIntReturn((int) Invoker.getInstance().invokeN3(SEND, original, ch, iov, count));
+    }
+}
