@@ -23,12 +23,15 @@ final class FileHandler {
     private final PathResolver paths;
     private final OpenFiles open;
     private final OpMetrics metrics;
+    private final ParallelDirectWrites parallelWrites;
 
-    FileHandler(FileSystem fs, PathResolver paths, OpenFiles open, OpMetrics metrics) {
+    FileHandler(FileSystem fs, PathResolver paths, OpenFiles open, OpMetrics metrics,
+                ParallelDirectWrites parallelWrites) {
         this.fs = fs;
         this.paths = paths;
         this.open = open;
         this.metrics = metrics;
+        this.parallelWrites = parallelWrites;
     }
 
     int open(Caller c, String path, FuseFileInfo fi) {
@@ -52,10 +55,10 @@ final class FileHandler {
      * Fills the reply to an open or create: the handle, and for an O_DIRECT open a direct-IO
      * open whose writes may run in parallel ({@link ParallelDirectWrites}).
      */
-    private static void answer(long fh, FuseFileInfo fi) {
+    private void answer(long fh, FuseFileInfo fi) {
         fi.fh.set(fh);
         if (DirectIoOpen.apply(fi.flags.get(), fi)) {
-            ParallelDirectWrites.expectReply(fh);
+            parallelWrites.expectReply(fh);
         }
     }
 

@@ -49,7 +49,8 @@ public final class FoliofsFuse extends FuseStubFS {
     private final DirectoryHandler dirs;
     private final XattrHandler xattrs;
     private final CountDownLatch initialized = new CountDownLatch(1);
-    /** The reply filter installed at init; held so that its closure lives as long as the session. */
+    private final ParallelDirectWrites parallelWrites = new ParallelDirectWrites();
+    /** The reply channel found at init; held so that its closure lives as long as the session. */
     private volatile ReplyChannel replies;
 
     public FoliofsFuse(FileSystem fs, MeterRegistry registry) {
@@ -59,7 +60,7 @@ public final class FoliofsFuse extends FuseStubFS {
         PathResolver paths = new PathResolver(fs);
         this.names = new NamespaceHandler(fs, paths);
         this.attrs = new AttrHandler(fs, paths);
-        this.files = new FileHandler(fs, paths, openFiles, metrics);
+        this.files = new FileHandler(fs, paths, openFiles, metrics, parallelWrites);
         this.dirs = new DirectoryHandler(fs, paths);
         this.xattrs = new XattrHandler(fs, paths);
         declareNoPaths();
@@ -123,8 +124,10 @@ public final class FoliofsFuse extends FuseStubFS {
      */
     @Override
     public Pointer init(Pointer conn) {
-        replies = ReplyChannel.install(getContext().fuse.get(), new ParallelDirectWrites()).orElse(null);
-        if (replies == null) {
+        replies = ReplyChannel.of(getContext().fuse.get(), parallelWrites).orElse(null);
+        if (replies != null) {
+            parallelWrites.attach(replies);
+        } else {
             log.info("open replies cannot be amended here: direct writes of one file take turns in the kernel");
         }
         initialized.countDown();

@@ -20,13 +20,16 @@ import com.kenai.jffi.MemoryIO;
  * libfuse sends the reply to open and create on the thread that ran the callback, and that is
  * the next reply the thread sends after the callback returned (for create, after libfuse's own
  * fgetattr callback, which sends nothing). {@link #expectReply} notes the handle on the
- * thread; the next reply of that thread clears the note and is changed only if it is a
- * successful open or create reply for that very handle with {@code FOPEN_DIRECT_IO} set. Any
- * other reply (an error, a read whose data happens to look alike) is never touched.
+ * thread and holds the channel's filter; the next reply of that thread clears the note,
+ * releases the filter and is changed only if it is a successful open or create reply for that
+ * very handle with {@code FOPEN_DIRECT_IO} set. Any other reply (an error, a read whose data
+ * happens to look alike) is never touched, and no reply pays for the filter while no direct-IO
+ * open waits for its reply.
  *
  * <p>The note lives in a thread-local of the worker's Java thread, which stays the same between
  * callbacks only while {@link CallbackThreads} keeps workers attached; where it cannot, no note
- * survives to the reply and opens stay as they were.
+ * survives to the reply and opens stay as they were (the filter is then held for good, which
+ * costs time but changes nothing).
  */
 final class ParallelDirectWrites implements ReplyChannel.Filter {
     static final int FOPEN_DIRECT_IO = 1;
@@ -41,23 +44,39 @@ final class ParallelDirectWrites implements ReplyChannel.Filter {
     private static final int IOVEC_SIZE = 16;
 
     /** The handle of the direct-IO open whose reply this thread sends next, or {@link #NONE}. */
-    private static final ThreadLocal<long[]> EXPECTED = ThreadLocal.withInitial(() -> new long[] {NONE});
+    private final ThreadLocal<long[]> expected = ThreadLocal.withInitial(() -> new long[] {NONE});
+    /** The channel whose replies are amended, once the session is up; null: none (yet). */
+    private volatile ReplyChannel channel;
+
+    /** Amends the replies of {@code channel} from now on. */
+    void attach(ReplyChannel channel) {
+        this.channel = channel;
+    }
 
     /**
      * Called by open and create after {@link DirectIoOpen} asked for a direct-IO open with
      * handle {@code fh}: the next reply this thread sends is that open's.
      */
-    static void expectReply(long fh) {
-        EXPECTED.get()[0] = fh;
+    void expectReply(long fh) {
+        ReplyChannel ch = channel;
+        if (ch == null) {
+            return;
+        }
+        long[] mine = expected.get();
+        if (mine[0] == NONE) {
+            ch.hold();
+        }
+        mine[0] = fh;
     }
 
     @Override
     public void beforeSend(long iov, long count) {
-        long[] expected = EXPECTED.get();
-        long fh = expected[0];
+        long[] mine = expected.get();
+        long fh = mine[0];
         if (fh != NONE) {
-            expected[0] = NONE;
+            mine[0] = NONE;
             allowParallelWrites(iov, count, fh);
+            channel.release();
         }
     }
 

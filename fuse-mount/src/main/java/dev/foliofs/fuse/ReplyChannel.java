@@ -21,15 +21,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>How: every reply goes through {@code fuse_chan_send}, which calls the {@code send}
  * function of the session's channel ({@code struct fuse_chan} begins with its
- * {@code struct fuse_chan_ops {receive, send, destroy}}). {@link #install} puts a jffi closure
- * in that slot, which calls the filter and then the original function with the same
- * arguments. The layout is checked first: the channel's session and descriptor words must
- * read what libfuse's own {@code fuse_chan_session} and {@code fuse_chan_fd} return, otherwise
- * nothing is changed (replies then go out exactly as libfuse made them).
+ * {@code struct fuse_chan_ops {receive, send, destroy}}). While the filter is wanted
+ * ({@link #hold}), that slot holds a jffi closure which calls the filter and then the original
+ * function with the same arguments; the rest of the time it holds libfuse's own function, so
+ * the replies to reads and writes pay nothing for the filter. Either value of the slot is a
+ * valid function at every moment (an aligned 8-byte store), so threads sending replies
+ * meanwhile take one or the other. The layout is checked first: the channel's session and
+ * descriptor words must read what libfuse's own {@code fuse_chan_session} and
+ * {@code fuse_chan_fd} return, otherwise there is no channel (replies then go out exactly as
+ * libfuse made them).
  *
- * <p>Contract of the filter: it runs on the thread sending the reply, for every reply, so it
- * must be cheap, must not block and must not throw (a throwable is logged once and the reply is
- * sent anyway).
+ * <p>Contract of the filter: it runs on the thread sending the reply, for every reply sent
+ * while held, so it must be cheap, must not block and must not throw (a throwable is logged
+ * once and the reply is sent anyway). The closure is never freed: libfuse may still be inside
+ * it after the slot was restored.
  */
 final class ReplyChannel {
     private static final Logger log = LoggerFactory.getLogger(ReplyChannel.class);
@@ -58,24 +63,27 @@ final class ReplyChannel {
     private static final CallContext SEND = CallContext.getCallContext(Type.SINT,
             new Type[] {Type.POINTER, Type.POINTER, Type.ULONG}, CallingConvention.DEFAULT, false);
 
+    private final long slot;
     private final long original;
     private final Filter filter;
-    /** Keeps the closure alive for as long as libfuse may call it: the life of the mount. */
+    /** Keeps the closure alive for as long as libfuse may call it: the life of the process. */
     private Closure.Handle handle;
+    /** Holders that want the filter: the slot holds the closure while this is above zero. */
+    private int holders;
     private volatile boolean failed;
 
-    private ReplyChannel(long original, Filter filter) {
+    private ReplyChannel(long slot, long original, Filter filter) {
+        this.slot = slot;
         this.original = original;
         this.filter = filter;
     }
 
     /**
-     * Puts {@code filter} in front of the channel of {@code fuse} (the {@code struct fuse *} of
-     * the FUSE context). Call it before any reply that should be filtered is sent, while no
-     * other request is in flight (the {@code init} callback). Empty, and nothing changed, when
-     * the platform or the channel's layout is not the one this class knows.
+     * The channel of {@code fuse} (the {@code struct fuse *} of the FUSE context), ready to
+     * show replies to {@code filter} while held. Empty, and nothing changed, when the platform
+     * or the channel's layout is not the one this class knows.
      */
-    static Optional<ReplyChannel> install(Pointer fuse, Filter filter) {
+    static Optional<ReplyChannel> of(Pointer fuse, Filter filter) {
         try {
             if (fuse == null || jnr.ffi.Runtime.getSystemRuntime().addressSize() != 8) {
                 return Optional.empty();
@@ -94,14 +102,38 @@ final class ReplyChannel {
                 log.debug("libfuse's channel has a layout this mount does not know; replies go out unfiltered");
                 return Optional.empty();
             }
-            ReplyChannel rc = new ReplyChannel(send, filter);
-            rc.handle = ClosureManager.getInstance().newClosure(rc::send, SEND);
-            rc.handle.setAutoRelease(false);
-            io.putAddress(chan + SEND_OFFSET, rc.handle.getAddress());
-            return Optional.of(rc);
+            return Optional.of(at(chan + SEND_OFFSET, filter));
         } catch (RuntimeException | LinkageError e) {
             log.debug("cannot filter libfuse's replies", e);
             return Optional.empty();
+        }
+    }
+
+    /**
+     * The send function whose address is stored at {@code slot} (a {@code send} slot of
+     * {@code struct fuse_chan_ops}), to be shown to {@code filter} while held.
+     */
+    static ReplyChannel at(long slot, Filter filter) {
+        ReplyChannel rc = new ReplyChannel(slot, MemoryIO.getInstance().getAddress(slot), filter);
+        rc.handle = ClosureManager.getInstance().newClosure(rc::send, SEND);
+        rc.handle.setAutoRelease(false);
+        return rc;
+    }
+
+    /**
+     * From now on, replies go through the filter until {@link #release} was called as often as
+     * this. A reply sent by this thread after {@code hold} returned is filtered.
+     */
+    synchronized void hold() {
+        if (holders++ == 0) {
+            MemoryIO.getInstance().putAddress(slot, handle.getAddress());
+        }
+    }
+
+    /** Ends one {@link #hold}; the last one gives the slot back to libfuse's own send. */
+    synchronized void release() {
+        if (holders > 0 && --holders == 0) {
+            MemoryIO.getInstance().putAddress(slot, original);
         }
     }
 

@@ -7,6 +7,7 @@ import static dev.foliofs.fuse.ParallelDirectWrites.OPEN_OUT_SIZE;
 import static dev.foliofs.fuse.ParallelDirectWrites.OUT_HEADER_SIZE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.kenai.jffi.MemoryIO;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
@@ -15,8 +16,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The open-reply rule on replies laid out as libfuse 2 sends them ({@code struct iovec[2]}:
  * the out header, then the argument): only the successful open or create reply for the
- * handle the thread expects, with FOPEN_DIRECT_IO, gains FOPEN_PARALLEL_DIRECT_WRITES, and
- * only the next reply of the thread is looked at.
+ * handle the thread expects, with FOPEN_DIRECT_IO, gains FOPEN_PARALLEL_DIRECT_WRITES; only
+ * the next reply of the thread is looked at, and the channel's filter is held only while a
+ * thread waits for its open reply.
  */
 class ParallelDirectWritesTest {
     private static final long FH = 7;
@@ -92,29 +94,38 @@ class ParallelDirectWritesTest {
     }
 
     @Test
-    void onlyTheNextReplyOfTheThreadIsLookedAt() throws Exception {
+    void onlyTheNextReplyOfTheThreadIsLookedAtAndTheFilterIsHeldUntilThen() throws Exception {
+        MemoryIO io = MemoryIO.getInstance();
+        long slot = io.allocateMemory(8, true);
+        io.putAddress(slot, 1234); // libfuse's send; never called here
         ParallelDirectWrites filter = new ParallelDirectWrites();
-        // a 16-byte read reply whose data looks like the open reply, with nothing expected
+        filter.expectReply(FH);
+        filter.attach(ReplyChannel.at(slot, filter));
+        // the note made before the channel was known is none: a lookalike read reply stays
         Reply lookalike = new Reply(0, OPEN_OUT_SIZE).open(0, FH, FOPEN_DIRECT_IO);
         filter.beforeSend(lookalike.iov.address(), lookalike.count);
         assertThat(lookalike.flags(0)).isEqualTo(FOPEN_DIRECT_IO);
 
-        // the expectation is used up by the next reply, even an error reply
-        ParallelDirectWrites.expectReply(FH);
+        // the expectation holds the filter and is used up by the next reply, even an error reply
+        filter.expectReply(FH);
+        assertThat(io.getAddress(slot)).as("filter in the send slot").isNotEqualTo(1234);
         Reply error = new Reply(-13, 0);
         filter.beforeSend(error.iov.address(), error.count);
+        assertThat(io.getAddress(slot)).as("libfuse's send back").isEqualTo(1234);
         filter.beforeSend(lookalike.iov.address(), lookalike.count);
         assertThat(lookalike.flags(0)).isEqualTo(FOPEN_DIRECT_IO);
 
         // another thread's expectation is not this thread's
-        Thread other = new Thread(() -> ParallelDirectWrites.expectReply(FH));
+        Thread other = new Thread(() -> filter.expectReply(FH));
         other.start();
         other.join();
         filter.beforeSend(lookalike.iov.address(), lookalike.count);
         assertThat(lookalike.flags(0)).isEqualTo(FOPEN_DIRECT_IO);
+        assertThat(io.getAddress(slot)).as("held for the other thread's reply").isNotEqualTo(1234);
 
-        ParallelDirectWrites.expectReply(FH);
+        filter.expectReply(FH);
         filter.beforeSend(lookalike.iov.address(), lookalike.count);
         assertThat(lookalike.flags(0)).isEqualTo(FOPEN_DIRECT_IO | FOPEN_PARALLEL_DIRECT_WRITES);
+        assertThat(io.getAddress(slot)).as("still held for the other thread's reply").isNotEqualTo(1234);
     }
 }
