@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Shows every reply libfuse 2 writes to the kernel to a {@link Filter} first, which may change
- * it in place. libfuse 2's high-level API builds some replies from fields it knows (the open
+ * Shows the replies libfuse 2 writes to the kernel to a {@link Filter} first, while the filter
+ * is held ({@link #hold}); the filter may change a reply in place. libfuse 2's high-level API builds some replies from fields it knows (the open
  * flags of {@code fuse_reply_open}: only direct_io, keep_cache, nonseekable); this is the one
  * place where the mount can add what the kernel understands but libfuse 2 cannot say.
  *
