@@ -59,6 +59,11 @@ final class ReplyChannel {
         int fuse_chan_fd(Pointer ch);
     }
 
+    /** libfuse, loaded once (the mount already loaded it: this finds the same library). */
+    private static final class Libfuse {
+        static final Session SESSION = LibraryLoader.create(Session.class).load("fuse");
+    }
+
     /** {@code int send(struct fuse_chan *ch, const struct iovec iov[], size_t count)}. */
     private static final CallContext SEND = CallContext.getCallContext(Type.SINT,
             new Type[] {Type.POINTER, Type.POINTER, Type.ULONG}, CallingConvention.DEFAULT, false);
@@ -88,7 +93,7 @@ final class ReplyChannel {
             if (fuse == null || jnr.ffi.Runtime.getSystemRuntime().addressSize() != 8) {
                 return Optional.empty();
             }
-            Session lib = LibraryLoader.create(Session.class).load("fuse");
+            Session lib = Libfuse.SESSION;
             Pointer se = lib.fuse_get_session(fuse);
             Pointer ch = se == null ? null : lib.fuse_session_next_chan(se, null);
             if (ch == null) {
