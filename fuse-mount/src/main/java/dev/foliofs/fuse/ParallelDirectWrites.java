@@ -1,6 +1,9 @@
 package dev.foliofs.fuse;
 
 import com.kenai.jffi.MemoryIO;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import jnr.ffi.LibraryLoader;
 
 /**
  * Lets the kernel send several direct writes of one file to the daemon at once.
@@ -26,10 +29,9 @@ import com.kenai.jffi.MemoryIO;
  * happens to look alike) is never touched, and no reply pays for the filter while no direct-IO
  * open waits for its reply.
  *
- * <p>The note lives in a thread-local of the worker's Java thread, which stays the same between
- * callbacks only while {@link CallbackThreads} keeps workers attached; where it cannot, no note
- * survives to the reply and opens stay as they were (the filter is then held for good, which
- * costs time but changes nothing).
+ * <p>The note is keyed by the native thread ({@code pthread_self}), not by the Java thread: jffi
+ * may detach a libfuse worker after the callback (always after its first one) and attach it
+ * as a new Java thread for the reply.
  */
 final class ParallelDirectWrites implements ReplyChannel.Filter {
     static final int FOPEN_DIRECT_IO = 1;
@@ -40,11 +42,19 @@ final class ParallelDirectWrites implements ReplyChannel.Filter {
     static final int OPEN_OUT_SIZE = 16;
     /** {@code struct fuse_entry_out} (protocol 7.9 and later), which precedes the open part of a create reply. */
     static final int ENTRY_OUT_SIZE = 128;
-    private static final long NONE = -1;
     private static final int IOVEC_SIZE = 16;
 
-    /** The handle of the direct-IO open whose reply this thread sends next, or {@link #NONE}. */
-    private final ThreadLocal<long[]> expected = ThreadLocal.withInitial(() -> new long[] {NONE});
+    /** pthread_self from libc. */
+    public interface Pthread {
+        long pthread_self();
+    }
+
+    private static final class Libc {
+        static final Pthread PTHREAD = LibraryLoader.create(Pthread.class).load("c");
+    }
+
+    /** Native thread -> the handle of the direct-IO open whose reply it sends next. */
+    private final Map<Long, Long> expected = new ConcurrentHashMap<>();
     /** The channel whose replies are amended, once the session is up; null: none (yet). */
     private volatile ReplyChannel channel;
 
@@ -62,19 +72,15 @@ final class ParallelDirectWrites implements ReplyChannel.Filter {
         if (ch == null) {
             return;
         }
-        long[] mine = expected.get();
-        if (mine[0] == NONE) {
+        if (expected.put(Libc.PTHREAD.pthread_self(), fh) == null) {
             ch.hold();
         }
-        mine[0] = fh;
     }
 
     @Override
     public void beforeSend(long iov, long count) {
-        long[] mine = expected.get();
-        long fh = mine[0];
-        if (fh != NONE) {
-            mine[0] = NONE;
+        Long fh = expected.remove(Libc.PTHREAD.pthread_self());
+        if (fh != null) {
             allowParallelWrites(iov, count, fh);
             channel.release();
         }
