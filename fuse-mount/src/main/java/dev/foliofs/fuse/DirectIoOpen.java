@@ -32,12 +32,16 @@ final class DirectIoOpen {
     private DirectIoOpen() {
     }
 
-    /** Asks for a direct-IO open in the reply to open or create when {@code openFlags} hold O_DIRECT. */
-    static void apply(int openFlags, FuseFileInfo fi) {
+    /**
+     * Asks for a direct-IO open in the reply to open or create when {@code openFlags} hold
+     * O_DIRECT; true when it did.
+     */
+    static boolean apply(int openFlags, FuseFileInfo fi) {
         if ((openFlags & O_DIRECT) == 0) {
-            return;
+            return false;
         }
         Pointer p = Struct.getMemory(fi);
         p.putInt(BITS_OFFSET, p.getInt(BITS_OFFSET) | DIRECT_IO);
+        return true;
     }
 }

@@ -23,18 +23,20 @@ final class FileHandler {
     private final PathResolver paths;
     private final OpenFiles open;
     private final OpMetrics metrics;
+    private final ParallelDirectWrites parallelWrites;
 
-    FileHandler(FileSystem fs, PathResolver paths, OpenFiles open, OpMetrics metrics) {
+    FileHandler(FileSystem fs, PathResolver paths, OpenFiles open, OpMetrics metrics,
+                ParallelDirectWrites parallelWrites) {
         this.fs = fs;
         this.paths = paths;
         this.open = open;
         this.metrics = metrics;
+        this.parallelWrites = parallelWrites;
     }
 
     int open(Caller c, String path, FuseFileInfo fi) {
         OpenFile f = fs.open(c, paths.inode(c, path), fi.flags.get());
-        fi.fh.set(open.add(f));
-        DirectIoOpen.apply(fi.flags.get(), fi);
+        answer(open.add(f), fi);
         return 0;
     }
 
@@ -45,9 +47,19 @@ final class FileHandler {
             m |= S_IFREG;
         }
         OpenFile f = fs.create(c, e.parent(), e.name(), m, fi.flags.get());
-        fi.fh.set(open.add(f));
-        DirectIoOpen.apply(fi.flags.get(), fi);
+        answer(open.add(f), fi);
         return 0;
+    }
+
+    /**
+     * Fills the reply to an open or create: the handle, and for an O_DIRECT open a direct-IO
+     * open whose writes may run in parallel ({@link ParallelDirectWrites}).
+     */
+    private void answer(long fh, FuseFileInfo fi) {
+        fi.fh.set(fh);
+        if (DirectIoOpen.apply(fi.flags.get(), fi)) {
+            parallelWrites.expectReply(fh);
+        }
     }
 
     int read(Pointer buf, long size, long offset, FuseFileInfo fi) {

@@ -49,6 +49,9 @@ public final class FoliofsFuse extends FuseStubFS {
     private final DirectoryHandler dirs;
     private final XattrHandler xattrs;
     private final CountDownLatch initialized = new CountDownLatch(1);
+    private final ParallelDirectWrites parallelWrites = new ParallelDirectWrites();
+    /** The reply channel found at init; held so that its closure lives as long as the session. */
+    private volatile ReplyChannel replies;
 
     public FoliofsFuse(FileSystem fs, MeterRegistry registry) {
         this.fs = fs;
@@ -57,7 +60,7 @@ public final class FoliofsFuse extends FuseStubFS {
         PathResolver paths = new PathResolver(fs);
         this.names = new NamespaceHandler(fs, paths);
         this.attrs = new AttrHandler(fs, paths);
-        this.files = new FileHandler(fs, paths, openFiles, metrics);
+        this.files = new FileHandler(fs, paths, openFiles, metrics, parallelWrites);
         this.dirs = new DirectoryHandler(fs, paths);
         this.xattrs = new XattrHandler(fs, paths);
         declareNoPaths();
@@ -115,8 +118,18 @@ public final class FoliofsFuse extends FuseStubFS {
         return callers.of(ctx.uid.intValue(), ctx.gid.intValue(), ctx.pid.intValue());
     }
 
+    /**
+     * FUSE_INIT, before any other request and before libfuse answers it: puts the reply filter
+     * for parallel direct writes in place, then marks the mount live.
+     */
     @Override
     public Pointer init(Pointer conn) {
+        replies = ReplyChannel.of(getContext().fuse.get(), parallelWrites).orElse(null);
+        if (replies != null) {
+            parallelWrites.attach(replies);
+        } else {
+            log.info("open replies cannot be amended here: direct writes of one file take turns in the kernel");
+        }
         initialized.countDown();
         return null;
     }

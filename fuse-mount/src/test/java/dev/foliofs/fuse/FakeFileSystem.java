@@ -47,6 +47,8 @@ final class FakeFileSystem implements FileSystem {
         }
     }
 
+    /** Runs at the start of every data write, outside the filesystem's monitor: tests hold writes there. */
+    volatile Runnable beforeWrite = () -> { };
     final AtomicInteger closed = new AtomicInteger();
     final AtomicInteger openFiles = new AtomicInteger();
     private final Map<Long, Node> nodes = new HashMap<>();
@@ -312,6 +314,7 @@ final class FakeFileSystem implements FileSystem {
 
         @Override
         public int write(long offset, ByteBuffer src) {
+            beforeWrite.run();
             synchronized (FakeFileSystem.this) {
                 int n = src.remaining();
                 long at = (flags & 02000) != 0 ? node.data.length : offset;
