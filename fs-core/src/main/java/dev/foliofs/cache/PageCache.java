@@ -403,6 +403,11 @@ public final class PageCache {
         return true;
     }
 
+    /** Most bytes of clean folios the cache may grow to ({@code cache_size}). */
+    public long capacity() {
+        return maxLimit;
+    }
+
     /** The clean set's limit now (grows with refaults). */
     public long limit() {
         return limit.get();
