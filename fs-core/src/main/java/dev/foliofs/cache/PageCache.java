@@ -2,6 +2,7 @@ package dev.foliofs.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -74,8 +75,8 @@ public final class PageCache {
     private final Counter evictions;
     private final Counter refaults;
     private final long maxLimit;
-    /** The clean set's current limit: grows with refaults, up to {@link #maxLimit}. */
-    private final AtomicLong limit;
+    /** The clean set's current limit is Caffeine's maximum weight: grows with refaults, up to {@link #maxLimit}. */
+    private final Policy.Eviction<Folio, Boolean> limit;
     /** Keys of recently reclaimed smallest-folio ranges, by hash; 0 is empty. */
     private final AtomicLongArray shadows = new AtomicLongArray(SHADOWS);
 
@@ -101,9 +102,8 @@ public final class PageCache {
         this.memory = new FolioMemory(this.maxFolio, MEMORY_ALIGNMENT, limitBytes,
                 Math.max(Math.min(limitBytes / 16, 64L << 20), 4L << 20), registry);
         this.maxLimit = Math.max(limitBytes, minFolio);
-        this.limit = new AtomicLong(Math.min(maxLimit, Math.max(initialLimit, minFolio)));
         this.evictable = Caffeine.newBuilder()
-                .maximumWeight(limit.get())
+                .maximumWeight(Math.min(maxLimit, Math.max(initialLimit, minFolio)))
                 .weigher((Folio f, Boolean v) -> f.size())
                 .executor(Runnable::run)
                 .evictionListener((Folio f, Boolean v, RemovalCause cause) -> {
@@ -117,7 +117,8 @@ public final class PageCache {
         this.evictions = Counter.builder("foliofs.cache.evictions").register(registry);
         this.refaults = Counter.builder("foliofs.cache.refaults")
                 .description("reads of data reclaim dropped shortly before; each grows the cache").register(registry);
-        Gauge.builder("foliofs.cache.limit", limit, AtomicLong::get).baseUnit("bytes")
+        this.limit = evictable.policy().eviction().orElseThrow();
+        Gauge.builder("foliofs.cache.limit", this, PageCache::limit).baseUnit("bytes")
                 .description("bytes of clean folios the cache keeps now (grows with refaults up to cache_size)")
                 .register(registry);
         Gauge.builder("foliofs.cache.bytes", bytes, AtomicLong::get).baseUnit("bytes").register(registry);
@@ -392,12 +393,10 @@ public final class PageCache {
             return false;
         }
         refaults.increment();
-        synchronized (limit) { // the limit and Caffeine's maximum move together, in order
-            long now = limit.get();
+        synchronized (limit) { // concurrent refaults each grow it once
+            long now = limit.getMaximum();
             if (now < maxLimit) {
-                long grown = Math.min(maxLimit, now + Math.max(maxFolio, now / 512));
-                limit.set(grown);
-                evictable.policy().eviction().ifPresent(e -> e.setMaximum(grown));
+                limit.setMaximum(Math.min(maxLimit, now + Math.max(maxFolio, now / 512)));
             }
         }
         return true;
@@ -410,7 +409,7 @@ public final class PageCache {
 
     /** The clean set's limit now (grows with refaults). */
     public long limit() {
-        return limit.get();
+        return limit.getMaximum();
     }
 
     private static long shadowKey(long ino, long pos) {

@@ -7,7 +7,6 @@ import dev.foliofs.btree.Tree;
 import dev.foliofs.core.Errno;
 import dev.foliofs.core.FsException;
 import dev.foliofs.device.BlockDevice;
-import dev.foliofs.device.DeviceIo;
 import dev.foliofs.device.Devices;
 import dev.foliofs.device.DirectIoUnsupportedException;
 import dev.foliofs.device.OpenOptions;
@@ -234,9 +233,6 @@ public final class MountedVolume implements Volume {
 
     private static BlockDevice openDevice(Path path, VolumeOptions options) throws IOException {
         OpenOptions open = OpenOptions.DEFAULT.withReadOnly(options.readOnly()).withExclusive(true);
-        if (options.deviceIo() == DeviceIo.BUFFERED) {
-            return Devices.open(path, open);
-        }
         try {
             return Devices.open(path, options.deviceIo().applyTo(open));
         } catch (DirectIoUnsupportedException e) {
