@@ -48,13 +48,26 @@ public final class FoliofsFuse extends FuseStubFS {
     private final FileHandler files;
     private final DirectoryHandler dirs;
     private final XattrHandler xattrs;
+    /** The kernel's own limit of a read request, in pages, when FUSE_INIT asks for nothing else. */
+    static final int DEFAULT_READ_REQUEST_PAGES = 32;
     private final CountDownLatch initialized = new CountDownLatch(1);
     private final ParallelDirectWrites parallelWrites = new ParallelDirectWrites();
+    /** Null when read requests keep the kernel's default size. */
+    private final LargeReadRequests largeReads;
     /** The reply channel found at init; held so that its closure lives as long as the session. */
     private volatile ReplyChannel replies;
 
     public FoliofsFuse(FileSystem fs, MeterRegistry registry) {
+        this(fs, registry, DEFAULT_READ_REQUEST_PAGES);
+    }
+
+    /**
+     * @param readRequestPages the largest read request to ask the kernel for, in 4 KiB pages;
+     *                         32 or less keeps the kernel's default (32)
+     */
+    public FoliofsFuse(FileSystem fs, MeterRegistry registry, int readRequestPages) {
         this.fs = fs;
+        this.largeReads = readRequestPages > DEFAULT_READ_REQUEST_PAGES ? new LargeReadRequests(readRequestPages) : null;
         this.metrics = new OpMetrics(registry);
         this.edge = new ErrnoEdge(metrics);
         PathResolver paths = new PathResolver(fs);
@@ -119,16 +132,25 @@ public final class FoliofsFuse extends FuseStubFS {
     }
 
     /**
-     * FUSE_INIT, before any other request and before libfuse answers it: puts the reply filter
-     * for parallel direct writes in place, then marks the mount live.
+     * FUSE_INIT, before any other request and before libfuse answers it: puts the reply filters
+     * in place (parallel direct writes; larger read requests, whose amendment is the reply
+     * libfuse sends next on this thread), then marks the mount live.
      */
     @Override
     public Pointer init(Pointer conn) {
-        replies = ReplyChannel.of(getContext().fuse.get(), parallelWrites).orElse(null);
+        ReplyChannel.Filter filter = largeReads == null ? parallelWrites : (iov, count) -> {
+            largeReads.beforeSend(iov, count);
+            parallelWrites.beforeSend(iov, count);
+        };
+        replies = ReplyChannel.of(getContext().fuse.get(), filter).orElse(null);
         if (replies != null) {
             parallelWrites.attach(replies);
+            if (largeReads != null) {
+                largeReads.expectReply(replies);
+            }
         } else {
-            log.info("open replies cannot be amended here: direct writes of one file take turns in the kernel");
+            log.info("replies cannot be amended here: direct writes of one file take turns in the kernel,"
+                    + " reads are sent in requests of 128 KiB");
         }
         initialized.countDown();
         return null;

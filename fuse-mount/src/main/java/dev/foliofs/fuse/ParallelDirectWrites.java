@@ -3,7 +3,6 @@ package dev.foliofs.fuse;
 import com.kenai.jffi.MemoryIO;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import jnr.ffi.LibraryLoader;
 
 /**
  * Lets the kernel send several direct writes of one file to the daemon at once.
@@ -29,9 +28,7 @@ import jnr.ffi.LibraryLoader;
  * happens to look alike) is never touched, and no reply pays for the filter while no direct-IO
  * open waits for its reply.
  *
- * <p>The note is keyed by the native thread ({@code pthread_self}), not by the Java thread: jffi
- * may detach a libfuse worker after the callback (always after its first one) and attach it
- * as a new Java thread for the reply.
+ * <p>The note is keyed by the native thread ({@link NativeThread}).
  */
 final class ParallelDirectWrites implements ReplyChannel.Filter {
     static final int FOPEN_DIRECT_IO = 1;
@@ -43,15 +40,6 @@ final class ParallelDirectWrites implements ReplyChannel.Filter {
     /** {@code struct fuse_entry_out} (protocol 7.9 and later), which precedes the open part of a create reply. */
     static final int ENTRY_OUT_SIZE = 128;
     private static final int IOVEC_SIZE = 16;
-
-    /** pthread_self from libc. */
-    public interface Pthread {
-        long pthread_self();
-    }
-
-    private static final class Libc {
-        static final Pthread PTHREAD = LibraryLoader.create(Pthread.class).load("c");
-    }
 
     /** Native thread -> the handle of the direct-IO open whose reply it sends next. */
     private final Map<Long, Long> expected = new ConcurrentHashMap<>();
@@ -72,14 +60,14 @@ final class ParallelDirectWrites implements ReplyChannel.Filter {
         if (ch == null) {
             return;
         }
-        if (expected.put(Libc.PTHREAD.pthread_self(), fh) == null) {
+        if (expected.put(NativeThread.id(), fh) == null) {
             ch.hold();
         }
     }
 
     @Override
     public void beforeSend(long iov, long count) {
-        Long fh = expected.remove(Libc.PTHREAD.pthread_self());
+        Long fh = expected.remove(NativeThread.id());
         if (fh != null) {
             allowParallelWrites(iov, count, fh);
             channel.release();

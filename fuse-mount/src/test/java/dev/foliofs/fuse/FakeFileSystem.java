@@ -49,6 +49,8 @@ final class FakeFileSystem implements FileSystem {
 
     /** Runs at the start of every data write, outside the filesystem's monitor: tests hold writes there. */
     volatile Runnable beforeWrite = () -> { };
+    /** Sees the size of every data read request: tests record how the kernel cut a read. */
+    volatile java.util.function.IntConsumer onRead = size -> { };
     final AtomicInteger closed = new AtomicInteger();
     final AtomicInteger openFiles = new AtomicInteger();
     private final Map<Long, Node> nodes = new HashMap<>();
@@ -302,6 +304,7 @@ final class FakeFileSystem implements FileSystem {
 
         @Override
         public int read(long offset, ByteBuffer dst) {
+            onRead.accept(dst.remaining());
             synchronized (FakeFileSystem.this) {
                 if (offset >= node.data.length) {
                     return 0;

@@ -89,7 +89,7 @@ public final class FoliofsMount implements AutoCloseable {
             log.warn("the JVM's default charset is {}: names that are not ASCII will be mangled;"
                     + " run java with -Dfile.encoding=UTF-8", Charset.defaultCharset());
         }
-        FoliofsMount m = new FoliofsMount(mp, fs, new FoliofsFuse(fs, registry), endpoint);
+        FoliofsMount m = new FoliofsMount(mp, fs, new FoliofsFuse(fs, registry, options.readRequestPages()), endpoint);
         m.start(options); // from here on, the end of the FUSE session closes fs and endpoint
         return m;
     }

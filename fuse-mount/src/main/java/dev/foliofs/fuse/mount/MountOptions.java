@@ -24,7 +24,8 @@ import java.util.Set;
  * their handle instead of being renamed to .fuse_hidden*). A default is switched off with
  * {@code no} before its name ({@code nohard_remove}). {@code kernel_readahead=SIZE} (default
  * 1M, 0 keeps the kernel's own) is the kernel's read-ahead window for the mount's files
- * ({@link KernelReadahead}).
+ * ({@link KernelReadahead}). {@code read_request=SIZE} (default 1M, at most 1M, at least 4K) is
+ * the largest read the kernel may ask for in one request.
  *
  * <p>Names (and their absence) may be cached long because every change of a name goes through
  * this mount's kernel: the device is opened exclusively, and the kernel updates its own name
@@ -42,6 +43,9 @@ import java.util.Set;
  *                    {@code max_folio=}, {@code readahead=}; see {@link DataOptions})
  * @param metrics     where to serve metrics; empty when {@code metrics=off}
  * @param kernelReadahead the kernel's read-ahead window for the mount, bytes; 0 leaves it alone
+ * @param readRequest the largest read request the kernel may send, bytes, a multiple of 4 KiB:
+ *                    the kernel's own limit is 128 KiB, above it the mount asks for more at
+ *                    FUSE_INIT (see {@code LargeReadRequests})
  * @param deviceIo    {@code device_io=direct_reads} (the default): the device is read with
  *                    O_DIRECT, so what is read is cached once, in foliofs's own caches, and
  *                    written through the host's page cache, which takes scattered blocks at memory
@@ -51,10 +55,15 @@ import java.util.Set;
  *                    device through the page cache and is always buffered.
  */
 public record MountOptions(Map<String, String> fuse, boolean readOnly, boolean dax, DataOptions data,
-                           Optional<InetSocketAddress> metrics, long kernelReadahead, DeviceIo deviceIo) {
+                           Optional<InetSocketAddress> metrics, long kernelReadahead, long readRequest,
+                           DeviceIo deviceIo) {
 
     /** The kernel read-ahead window when none is given. */
     public static final long DEFAULT_KERNEL_READAHEAD = 1L << 20;
+
+    /** The largest read request when none is given: the kernel's default limit is 256 pages. */
+    public static final long DEFAULT_READ_REQUEST = 1L << 20;
+    private static final long PAGE = 4096;
 
     /** The metrics address when none is given: loopback, any free port. */
     public static final InetSocketAddress DEFAULT_METRICS = new InetSocketAddress("127.0.0.1", 0);
@@ -101,6 +110,7 @@ public record MountOptions(Map<String, String> fuse, boolean readOnly, boolean d
         DataOptions data = DataOptions.defaults();
         Optional<InetSocketAddress> metrics = Optional.of(DEFAULT_METRICS);
         long kernelReadahead = DEFAULT_KERNEL_READAHEAD;
+        long readRequest = DEFAULT_READ_REQUEST;
         DeviceIo deviceIo = DeviceIo.DIRECT_READS;
         for (String raw : options) {
             for (String option : raw.split(",")) {
@@ -119,6 +129,7 @@ public record MountOptions(Map<String, String> fuse, boolean readOnly, boolean d
                             "max_folio", "readahead" -> data = data(data, o, key, value);
                     case "metrics" -> metrics = metrics(o, value);
                     case "kernel_readahead" -> kernelReadahead = kernelReadahead(o, value);
+                    case "read_request" -> readRequest = readRequest(o, value);
                     case "device_io" -> deviceIo = deviceIo(o, value);
                     default -> {
                         if (FUSE_FLAGS.contains(key) && value == null) {
@@ -136,7 +147,8 @@ public record MountOptions(Map<String, String> fuse, boolean readOnly, boolean d
             }
         }
         MemoryBudget.current().check(data);
-        return new MountOptions(fuse, readOnly, dax, data, metrics, kernelReadahead, dax ? DeviceIo.BUFFERED : deviceIo);
+        return new MountOptions(fuse, readOnly, dax, data, metrics, kernelReadahead, readRequest,
+                dax ? DeviceIo.BUFFERED : deviceIo);
     }
 
     /** The arguments for libfuse: {@code -o} followed by the comma-joined FUSE options. */
@@ -179,6 +191,25 @@ public record MountOptions(Map<String, String> fuse, boolean readOnly, boolean d
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("mount option '" + option + "': expected a size such as 1M, or 0");
         }
+    }
+
+    private static long readRequest(String option, String value) {
+        long bytes;
+        try {
+            bytes = DataOptions.size(value == null ? "" : value);
+        } catch (NumberFormatException e) {
+            bytes = -1;
+        }
+        if (bytes < PAGE || bytes > DEFAULT_READ_REQUEST || bytes % PAGE != 0) {
+            throw new IllegalArgumentException("mount option '" + option
+                    + "': expected a multiple of 4K from 4K to 1M");
+        }
+        return bytes;
+    }
+
+    /** {@link #readRequest} in pages of 4 KiB. */
+    public int readRequestPages() {
+        return (int) (readRequest / PAGE);
     }
 
     private static Optional<InetSocketAddress> metrics(String option, String value) {

@@ -79,6 +79,20 @@ class MountOptionsTest {
     }
 
     @Test
+    void theReadRequestSizeIsOursFrom4KTo1MInWholePages() {
+        assertThat(MountOptions.parse("img", List.of()).readRequestPages()).isEqualTo(256);
+        MountOptions o = MountOptions.parse("img", List.of("read_request=128K"));
+        assertThat(o.readRequest()).isEqualTo(128 << 10);
+        assertThat(o.readRequestPages()).isEqualTo(32);
+        assertThat(String.join(" ", o.fuseArgs())).doesNotContain("read_request");
+        for (String bad : List.of("read_request=2M", "read_request=0", "read_request=6000", "read_request=x",
+                "read_request")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> MountOptions.parse("img", List.of(bad)))
+                    .as(bad).hasMessageContaining(bad).hasMessageContaining("from 4K to 1M");
+        }
+    }
+
+    @Test
     void theKernelReadaheadWindowIsOursNotLibfusesAndZeroLeavesTheKernelsDefault() {
         assertThat(MountOptions.parse("img", List.of()).kernelReadahead()).isEqualTo(1L << 20);
         MountOptions o = MountOptions.parse("img", List.of("kernel_readahead=4M"));
