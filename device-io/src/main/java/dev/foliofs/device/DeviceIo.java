@@ -6,7 +6,7 @@ public enum DeviceIo {
     BUFFERED("buffered"),
     /** O_DIRECT both ways: nothing of the device in the page cache. */
     DIRECT("direct"),
-    /** O_DIRECT reads, writes through the page cache ({@link DirectReadsDevice}). */
+    /** O_DIRECT reads and large writes, small writes through the page cache ({@link DirectReadsDevice}). */
     DIRECT_READS("direct_reads");
 
     private final String option;

@@ -195,7 +195,8 @@ public final class DirectBlockDevice implements BlockDevice {
         }
     }
 
-    private boolean isAligned(long offset, ByteBuffer buf) {
+    /** True when a transfer of {@code buf} at {@code offset} goes to the device without a bounce buffer. */
+    boolean isAligned(long offset, ByteBuffer buf) {
         return buf.isDirect() && offset % alignment == 0 && buf.remaining() % alignment == 0
                 && buf.alignmentOffset(buf.position(), alignment) == 0;
     }

@@ -27,12 +27,23 @@ public record DataOptions(long cacheSize, long dirtyBackground, long dirtyLimit,
     /**
      * The defaults: a clean cache of an eighth of the machine's memory (folio memory is off the
      * Java heap, so its size costs no garbage collection; {@link MemoryBudget#defaultCacheSize}),
-     * dirty limits 64/128 MiB, 30 s, one flusher, 64 KiB folios, 4 MiB read-ahead.
+     * dirty limits 64/128 MiB, 30 s, one flusher, folios up to 256 KiB (the cache caps them at
+     * 64 blocks: 256 KiB with 4 KiB blocks), 4 MiB read-ahead.
+     *
+     * <p>Why folios that large: a folio is the unit of a writeback device write, of read-around
+     * and of read-ahead's claims, and a stream moves a quarter of the folios at four times the
+     * size (back to back against 64 KiB, in two bench pairs: sequential write 636/655 against
+     * 508/504 MiB/s, cold read 982/1,021 against 940/836 MiB/s, random 4 KiB reads +14-17%,
+     * random writes level or better). Dirty and uptodate state is kept per block, so a 4 KiB
+     * write into a large folio still writes back 4 KiB.
      */
     public static DataOptions defaults() {
         return new DataOptions(MemoryBudget.current().defaultCacheSize(), 64L << 20, 128L << 20,
-                Duration.ofSeconds(30), 1, 64 << 10, 4 << 20);
+                Duration.ofSeconds(30), 1, DEFAULT_MAX_FOLIO, 4 << 20);
     }
+
+    /** The largest folio when {@code max_folio=} is not given. */
+    public static final int DEFAULT_MAX_FOLIO = 256 << 10;
 
     /** Applies the options this data path knows from {@code -o} key/values; others are ignored. */
     public DataOptions with(Map<String, String> mountOptions) {

@@ -47,10 +47,11 @@ import java.util.Set;
  *                    the kernel's own limit is 128 KiB, above it the mount asks for more at
  *                    FUSE_INIT (see {@code LargeReadRequests})
  * @param deviceIo    {@code device_io=direct_reads} (the default): the device is read with
- *                    O_DIRECT, so what is read is cached once, in foliofs's own caches, and
- *                    written through the host's page cache, which takes scattered blocks at memory
- *                    speed and writes them back sorted (fsync and the journal flush it as
- *                    always); {@code device_io=direct}: O_DIRECT both ways;
+ *                    O_DIRECT, so what is read is cached once, in foliofs's own caches; small
+ *                    writes go through the host's page cache, which takes scattered blocks at
+ *                    memory speed and writes them back sorted, and writes of 64 KiB or more
+ *                    with O_DIRECT (fsync and the journal flush both as always);
+ *                    {@code device_io=direct}: O_DIRECT both ways;
  *                    {@code device_io=buffered}: the page cache both ways. A DAX mount maps the
  *                    device through the page cache and is always buffered.
  */
