@@ -10,9 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.kenai.jffi.MemoryIO;
 import java.nio.ByteBuffer;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,23 +19,12 @@ import org.junit.jupiter.api.Test;
  * it was.
  */
 class LargeReadRequestsTest {
-    private final Runtime runtime = Runtime.getSystemRuntime();
     private final ByteBuffer into = ByteBuffer.allocateDirect(INIT_OUT_SIZE);
 
-    /** A reply: header (error) and an argument of {@code argSize} bytes. */
-    private final class Reply {
-        final Pointer iov = Memory.allocateDirect(runtime, 32, true);
-        final Pointer header = Memory.allocateDirect(runtime, OUT_HEADER_SIZE, true);
-        final Pointer arg;
-
+    /** A reply holding an init answer (room for libfuse 2's 24 bytes whatever its size). */
+    private final class Reply extends ReplyIovec {
         Reply(int error, int argSize) {
-            arg = Memory.allocateDirect(runtime, Math.max(argSize, COMPAT_22_INIT_OUT_SIZE), true);
-            header.putInt(0, OUT_HEADER_SIZE + argSize);
-            header.putInt(4, error);
-            iov.putAddress(0, header.address());
-            iov.putLong(8, OUT_HEADER_SIZE);
-            iov.putAddress(16, arg.address());
-            iov.putLong(24, argSize);
+            super(error, argSize, COMPAT_22_INIT_OUT_SIZE);
         }
 
         /** libfuse 2's init reply: major, minor, max_readahead, flags, background, congestion, max_write. */
@@ -55,10 +41,6 @@ class LargeReadRequestsTest {
 
         boolean extend(int maxPages) {
             return LargeReadRequests.extend(iov.address(), 2, into, maxPages);
-        }
-
-        long argAddress() {
-            return iov.getAddress(16);
         }
     }
 

@@ -8,9 +8,6 @@ import static dev.foliofs.fuse.ParallelDirectWrites.OUT_HEADER_SIZE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.kenai.jffi.MemoryIO;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,24 +19,11 @@ import org.junit.jupiter.api.Test;
  */
 class ParallelDirectWritesTest {
     private static final long FH = 7;
-    private final Runtime runtime = Runtime.getSystemRuntime();
 
-    /** A reply: header (error) and an argument of {@code argSize} bytes, held together in one block. */
-    private final class Reply {
-        final Pointer iov = Memory.allocateDirect(runtime, 32, true);
-        final Pointer header = Memory.allocateDirect(runtime, OUT_HEADER_SIZE, true);
-        final Pointer arg;
-        final int count;
-
+    /** A reply holding an open or create answer. */
+    private static final class Reply extends ReplyIovec {
         Reply(int error, int argSize) {
-            arg = Memory.allocateDirect(runtime, Math.max(argSize, 8), true);
-            header.putInt(0, OUT_HEADER_SIZE + argSize);
-            header.putInt(4, error);
-            iov.putAddress(0, header.address());
-            iov.putLong(8, OUT_HEADER_SIZE);
-            iov.putAddress(16, arg.address());
-            iov.putLong(24, argSize);
-            count = argSize == 0 ? 1 : 2;
+            super(error, argSize, argSize);
         }
 
         /** Sets the fuse_open_out part at {@code at}: handle and open flags. */
